@@ -1,0 +1,20 @@
+/** The analysis stage: text normalisation, terms, stems and named entities. */
+export { analyze, createAnalyzer, DEFAULT_ANALYZER_OPTIONS, DEFAULT_STOP_WORDS, MAX_TERM_LENGTH } from './analyzer.js'
+export type { Analyzer, AnalyzerOptions } from './analyzer.js'
+export { DEFAULT_DEMONYMS } from './demonyms.js'
+export { entityKey } from './entities.js'
+export {
+  compileClutter,
+  DEFAULT_CLUTTER,
+  DEFAULT_INLINE_CLUTTER,
+  foldDiacritics,
+  MAX_CHUNK_LENGTH,
+  MAX_CLUTTER_LINE_LENGTH,
+  normalizeUnicode,
+  removeClutter,
+  stripHtml,
+} from './normalize.js'
+export type { ClutterMatcher } from './normalize.js'
+export { getStemmer, STEMMER_NAMES } from './stemmers.js'
+export type { StemFunction } from './stemmers.js'
+export type { Analysis, AnalysisInput, EntityMention, StemmerName } from './types.js'

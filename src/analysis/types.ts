@@ -1,0 +1,59 @@
+/**
+ * The contract between the analysis stage and the later stages. Later stages take an
+ * {@link Analysis}, never raw text, so analysis can be cached, swapped or run elsewhere.
+ */
+
+/** Names of the stemmers that can be selected. `none` keeps lower-cased words as they are. */
+export type StemmerName =
+  | 'porter'
+  | 'lancaster'
+  | 'none'
+  | 'porter-de'
+  | 'porter-es'
+  | 'porter-fr'
+  | 'porter-it'
+  | 'porter-nl'
+  | 'porter-no'
+  | 'porter-pt'
+  | 'porter-ru'
+  | 'porter-sv'
+
+/** One named entity of an article. */
+export interface EntityMention {
+  /** Stable matching key: case- and diacritic-folded, single-spaced ("sergey lavrov", "lodz"). */
+  key: string
+  /** Display form: the longest spelling seen in the article, original diacritics kept ("Łódź"). */
+  display: string
+  /** Mentions in title and body together, after short mentions are merged into full names. */
+  count: number
+  /** Word-token position of the first mention, counting title tokens first, then body tokens. */
+  firstPosition: number
+  /** Mentioned in the title. */
+  inTitle: boolean
+  /** Mentioned in the lead (the body's first sentences). */
+  inLead: boolean
+  /** Where the entity came from: found in the text, supplied in `entities`, or from `tags`. */
+  origin: 'text' | 'supplied' | 'tag'
+}
+
+/** What analysis produces for one article. */
+export interface Analysis {
+  /** Index terms of the title (stems) with their counts. */
+  title: Map<string, number>
+  /** Index terms of the body (stems) with their counts. */
+  body: Map<string, number>
+  /** Entities sorted by `key`, one entry per key. */
+  entities: EntityMention[]
+  /** For each index term, a readable word for display (the most frequent lower-cased surface form). */
+  surfaces: Map<string, string>
+  /** Number of word tokens read (title and body), before stop-word removal. */
+  wordCount: number
+}
+
+/** What analysis reads from an article. */
+export interface AnalysisInput {
+  title: string
+  body: string
+  tags?: readonly string[]
+  entities?: readonly string[]
+}

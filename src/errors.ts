@@ -1,0 +1,93 @@
+/**
+ * Every error this library throws on purpose is a {@link RelatedArticlesError} with a `code`
+ * from this catalogue, so callers can branch on `error.code` rather than on message text.
+ */
+export type RelatedArticlesErrorCode =
+  /** An article (or a draft) is missing a field or has one of the wrong type or shape. */
+  | 'INVALID_ARTICLE'
+  /** `add` was given an id that is already stored (use `update` to replace it). */
+  | 'DUPLICATE_ID'
+  /** An id that is not stored was asked for. */
+  | 'NOT_FOUND'
+  /** An option has an unknown name, a wrong type or a value out of range. */
+  | 'INVALID_OPTION'
+  /** Input is larger than a configured limit (article size, `k`, snapshot size). */
+  | 'LIMIT_EXCEEDED'
+  /** A snapshot is truncated, corrupted or not a snapshot of this library. */
+  | 'SNAPSHOT_CORRUPT'
+  /** A snapshot was written by an incompatible (newer) format version. */
+  | 'SNAPSHOT_VERSION'
+  /** A call that is not allowed in the current state (for example a query inside `onProgress`). */
+  | 'INVALID_STATE'
+
+/** Details that help a caller or a log line locate the problem. */
+export interface RelatedArticlesErrorDetails {
+  /** The field or option at fault, as a path such as `body`, `tags[2]` or `weights.entities`. */
+  field?: string
+  /** The article id involved, when there is one. */
+  id?: string
+  /** What was expected, in words. */
+  expected?: string
+  /** A short description of what was found. */
+  got?: string
+}
+
+/** The one error type of this library. `code` says what went wrong; `message` says where. */
+export class RelatedArticlesError extends Error {
+  override readonly name = 'RelatedArticlesError'
+  readonly code: RelatedArticlesErrorCode
+  readonly field: string | undefined
+  readonly id: string | undefined
+
+  constructor(code: RelatedArticlesErrorCode, message: string, details: RelatedArticlesErrorDetails = {}) {
+    super(message)
+    this.code = code
+    this.field = details.field
+    this.id = details.id
+  }
+}
+
+/** Describes a value for an error message: its type and, for short primitives, the value itself. */
+export function describeValue(value: unknown): string {
+  if (value === null) return 'null'
+  if (value === undefined) return 'undefined'
+  if (Array.isArray(value)) return `an array of length ${value.length}`
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? 'an invalid Date' : 'a Date'
+  switch (typeof value) {
+    case 'string': {
+      const shown = value.length > 40 ? `${value.slice(0, 37)}...` : value
+      return `the string ${JSON.stringify(shown)}`
+    }
+    case 'number':
+    case 'boolean':
+    case 'bigint':
+      return `${typeof value} ${String(value)}`
+    case 'function':
+      return 'a function'
+    case 'symbol':
+      return 'a symbol'
+    default:
+      return 'an object'
+  }
+}
+
+/**
+ * Builds the standard message "`<field>` must be <expected>, got <description>" and the error.
+ * @internal
+ */
+export function invalid(
+  code: RelatedArticlesErrorCode,
+  field: string,
+  expected: string,
+  value: unknown,
+  id?: string,
+): RelatedArticlesError {
+  const where = id === undefined ? '' : ` (article ${JSON.stringify(id.length > 60 ? `${id.slice(0, 57)}...` : id)})`
+  const got = describeValue(value)
+  return new RelatedArticlesError(code, `${field}${where} must be ${expected}, got ${got}`, {
+    field,
+    ...(id === undefined ? {} : { id }),
+    expected,
+    got,
+  })
+}
