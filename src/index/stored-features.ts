@@ -1,0 +1,59 @@
+/**
+ * Re-adding an unchanged article should not analyse it again: analysis is by far the most
+ * expensive step of indexing. The store keeps every article's text, so instead of content hashes
+ * (which could collide and would cost bytes per article) the new version is compared field by
+ * field with the stored one, which costs about what hashing it would; when everything analysis
+ * reads is equal, the stored features are reused.
+ */
+import type { Article } from '../article.js'
+import type { FieldIndex } from './field-index.js'
+import type { ArticleFeatures, ArticleStore } from './store.js'
+
+const NONE: readonly string[] = Object.freeze([])
+
+/**
+ * Whether two versions of an article give the same analysis and features: the same title, body,
+ * section, tags and supplied entities (absent and empty lists count as equal). `publishedAt`,
+ * `source` and `url` do not affect analysis.
+ * @internal
+ */
+export function sameAnalysisInput(a: Article, b: Article): boolean {
+  return (
+    a.title === b.title &&
+    a.body === b.body &&
+    a.section === b.section &&
+    sameList(a.tags ?? NONE, b.tags ?? NONE) &&
+    sameList(a.entities ?? NONE, b.entities ?? NONE)
+  )
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
+  return true
+}
+
+/**
+ * The features of the article stored in `slot`, rebuilt from its forward lists. Inserting them
+ * again gives the same index as inserting freshly analysed features: the weights are the stored
+ * Float32 values, and display forms can be left empty because a term's display form is the first
+ * one ever seen and is never forgotten (every term of a stored article already has its form).
+ * @internal
+ */
+export function storedFeatures(store: ArticleStore, slot: number): ArticleFeatures {
+  return {
+    text: weightsOf(store.text, slot),
+    entities: weightsOf(store.entities, slot),
+    tags: weightsOf(store.tags, slot),
+    surfaces: new Map(),
+    entityDisplay: new Map(),
+    tagDisplay: new Map(),
+  }
+}
+
+function weightsOf(field: FieldIndex, slot: number): Map<string, number> {
+  const { terms, tfs } = field.forwardList(slot)
+  const weights = new Map<string, number>()
+  for (let i = 0; i < terms.length; i++) weights.set(field.term(terms[i] as number), tfs[i] as number)
+  return weights
+}

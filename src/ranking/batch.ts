@@ -1,0 +1,94 @@
+/**
+ * Batch precompute: the related list of every article, for static sites and nightly jobs.
+ *
+ * Each list is one ordinary query through the inverted index (candidates from postings, exact
+ * scores for those), so the whole batch costs N queries, not N² comparisons; idf values and
+ * document norms are computed once, on the first query, because nothing changes in between.
+ * Results are yielded one article at a time, so a caller that writes them out holds one list in
+ * memory, not N × k result objects.
+ *
+ * Not spread over worker threads: every worker would need its own copy of the index (loaded from
+ * a snapshot, hundreds of MB for a large archive), and the queries are short enough that copying
+ * results back through `postMessage` eats much of the gain on the two-core machines this runs on.
+ * To use more cores, run several processes on disjoint `ids` (the CLI's `--queries`).
+ */
+import { RelatedArticlesError, invalid } from '../errors.js'
+import type { ArticleStore } from '../index/store.js'
+import type { QueryEngine } from './engine.js'
+import type { RelatedOptions, ResolvedQueryOptions } from './options.js'
+import type { RelatedResult } from './result.js'
+
+/** Progress of {@link RelatedIndex.relatedAll} and {@link RelatedIndex.iterateRelated}. */
+export interface BatchProgress {
+  /** Related lists computed so far. */
+  done: number
+  /** Related lists to compute in all. */
+  total: number
+}
+
+/** Options of `relatedAll` and `iterateRelated`: every option of `related`, plus these. */
+export interface RelatedAllOptions extends RelatedOptions {
+  /**
+   * The stored articles to compute lists for, in this order. Defaults to every stored article,
+   * ids in code-unit order (so the order never depends on insertion history).
+   */
+  ids?: Iterable<string>
+  /** Called after each list is computed. */
+  onProgress?: (progress: BatchProgress) => void
+}
+
+/** `[query id, its related list]`, as yielded by `iterateRelated`. */
+export type RelatedEntry = [id: string, results: RelatedResult[]]
+
+/** Separates the batch options from the per-query options and checks them. @internal */
+export function splitBatchOptions(options: unknown): {
+  ids: string[] | undefined
+  onProgress: ((progress: BatchProgress) => void) | undefined
+  query: RelatedOptions
+} {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw invalid('INVALID_OPTION', 'options', 'an options object', options)
+  }
+  const { ids, onProgress, ...query } = options as RelatedAllOptions
+  if (onProgress !== undefined && typeof onProgress !== 'function') throw invalid('INVALID_OPTION', 'onProgress', 'a function', onProgress)
+  let list: string[] | undefined
+  if (ids !== undefined) {
+    if (typeof ids === 'string' || typeof ids !== 'object' || ids === null || typeof ids[Symbol.iterator] !== 'function') {
+      throw invalid('INVALID_OPTION', 'ids', 'an iterable of ids (array or Set)', ids)
+    }
+    list = []
+    for (const id of ids as Iterable<unknown>) {
+      if (typeof id !== 'string') throw invalid('INVALID_OPTION', `ids[${list.length}]`, 'a string id', id)
+      list.push(id)
+    }
+  }
+  return { ids: list, onProgress, query }
+}
+
+/**
+ * Yields `[id, results]` for each slot. Throws `INVALID_STATE` if the index changes while the
+ * iteration is suspended, since later lists would then mix two versions of the archive.
+ * @internal
+ */
+export function* iterateSlots(
+  store: ArticleStore,
+  engine: QueryEngine,
+  slots: readonly number[],
+  q: ResolvedQueryOptions,
+  onProgress: ((progress: BatchProgress) => void) | undefined,
+): Generator<RelatedEntry, void, undefined> {
+  const revision = store.revision
+  const total = slots.length
+  for (let i = 0; i < total; i++) {
+    if (store.revision !== revision) {
+      throw new RelatedArticlesError(
+        'INVALID_STATE',
+        'the index changed during iterateRelated/relatedAll; finish or restart the iteration after adding, updating or removing articles',
+      )
+    }
+    const slot = slots[i] as number
+    const results = engine.run(engine.profileOf(slot), q)
+    onProgress?.({ done: i + 1, total })
+    yield [store.idAt(slot) as string, results]
+  }
+}

@@ -1,0 +1,557 @@
+import type { FieldIndex } from '../index/field-index.js'
+import { clamp01, smoothedIdf } from '../index/field-index.js'
+import type { ArticleFeatures, ArticleStore } from '../index/store.js'
+import { SECTION_PREFIX, TAG_PREFIX } from './features.js'
+import type { ResolvedIndexOptions, ResolvedQueryOptions, SignalWeights } from './options.js'
+import type { RelatedResult, SignalScore } from './result.js'
+import { daysApart, timeCloseness } from './signals.js'
+
+/** A normalised sparse query vector over the terms the index knows, strongest first. */
+export interface QueryVector {
+  ids: Int32Array
+  /** tf·idf / ‖query‖ (the norm includes terms the index does not know). */
+  weights: Float64Array
+}
+
+/** Everything a query needs about the query article. */
+export interface QueryProfile {
+  /** Slot of the stored query article, or -1 for a draft. */
+  slot: number
+  text: QueryVector
+  entities: QueryVector
+  tags: QueryVector
+  /** Publication time in ms, NaN when undated. */
+  time: number
+}
+
+interface Candidate {
+  slot: number
+  id: string
+  score: number
+  text: number
+  entities: number
+  tags: number
+  time: number
+  weightSum: number
+  duplicates: string[]
+}
+
+const REASON_LIMIT = 5
+
+/**
+ * Scores queries against an {@link ArticleStore}. Holds reusable typed-array accumulators, so a
+ * query allocates little beyond its candidates. Not re-entrant (JavaScript is single-threaded and
+ * nothing here awaits).
+ */
+export class QueryEngine {
+  private accText = new Float64Array(0)
+  private accEntities = new Float64Array(0)
+  private accTags = new Float64Array(0)
+  private seen = new Uint8Array(0)
+  private scores = new Float64Array(0)
+  private dense = new Float64Array(0)
+  private touched = new Int32Array(0)
+  private pool = new Int32Array(0)
+  private scratch = new Float64Array(0)
+  private touchedCount = 0
+
+  constructor(
+    private readonly store: ArticleStore,
+    private readonly options: ResolvedIndexOptions,
+  ) {}
+
+  /** The query vectors of a stored article. */
+  profileOf(slot: number): QueryProfile {
+    return {
+      slot,
+      text: storedVector(this.store.text, slot),
+      entities: storedVector(this.store.entities, slot),
+      tags: storedVector(this.store.tags, slot),
+      time: this.store.timeAt(slot),
+    }
+  }
+
+  /** The query vectors of an unsaved article, from its prepared features. */
+  profileOfDraft(features: ArticleFeatures, time: number): QueryProfile {
+    return {
+      slot: -1,
+      text: draftVector(this.store.text, features.text),
+      entities: draftVector(this.store.entities, features.entities),
+      tags: draftVector(this.store.tags, features.tags),
+      time,
+    }
+  }
+
+  /**
+   * Ranks stored articles for a query. Candidates come from the query's `candidateTerms`
+   * strongest terms, its entities and its tags (as Lucene's More Like This does); the best
+   * `maxCandidates` of them are scored exactly. `exhaustive` scores every article that shares
+   * any term instead (the reference the tests compare the pruned ranking against).
+   */
+  run(profile: QueryProfile, q: ResolvedQueryOptions, exhaustive = false): RelatedResult[] {
+    this.reserve()
+    const text = profile.text
+    const nTerms = text.ids.length
+    let selected = exhaustive ? nTerms : Math.min(nTerms, this.options.candidateTerms)
+    this.accumulateText(text, 0, selected)
+    this.accumulateField(this.store.entities, profile.entities, this.accEntities, false)
+    this.accumulateField(this.store.tags, profile.tags, this.accTags, false)
+    try {
+      const filtered = hasFilters(q)
+      let n = this.admit(0, 0, profile, q, filtered)
+      // A restrictive filter must never leave fewer results than exist: widen to every query term.
+      if (selected < nTerms && n < q.k) {
+        const before = this.touchedCount
+        this.accumulateText(text, selected, nTerms)
+        selected = nTerms
+        n = this.admit(before, n, profile, q, filtered)
+      }
+      // Sections only score candidates found otherwise: one section can hold much of the archive.
+      this.accumulateField(this.store.tags, profile.tags, this.accTags, true)
+      const active = this.activeWeights(profile, q.weights)
+      this.fillDense(text)
+      if (selected < nTerms) {
+        // Keep the best candidates by what is known so far (strongest terms, entities, tags; time
+        // left out as it is the same bounded bonus for all), then make their text scores exact.
+        if (n > this.options.maxCandidates) {
+          this.scoreInto(n, profile, { ...active, time: 0 }, q)
+          n = this.keepTop(n, this.options.maxCandidates)
+        }
+        this.completeText(n, text, selected)
+      }
+      this.scoreInto(n, profile, active, q)
+      n = this.keepScoring(n, q.minScore)
+      // Build result objects only for the best few; widen when duplicate folding used them up.
+      const want = q.diversity > 0 ? q.k * 4 : q.k
+      for (let m = q.foldDuplicates || q.diversity > 0 ? 2 * want + 8 : want; ; m *= 4) {
+        const size = n > m ? this.keepTop(n, m) : n
+        const ranked: Candidate[] = []
+        for (let i = 0; i < size; i++) ranked.push(this.candidate(this.pool[i] as number, profile, active, q))
+        ranked.sort(byRank)
+        const chosen = this.select(ranked, q)
+        if (chosen.length >= q.k || size === n) return chosen.map((c) => this.toResult(c, profile, active))
+      }
+    } finally {
+      this.clear(text)
+    }
+  }
+
+  private accumulateText(text: QueryVector, from: number, to: number): void {
+    const field = this.store.text
+    const idf = field.idf()
+    for (let i = from; i < to; i++) {
+      const t = text.ids[i] as number
+      this.touchedCount = field.accumulate(t, (text.weights[i] as number) * (idf[t] as number), this.accText, this.seen, this.touched, this.touchedCount)
+    }
+  }
+
+  /** Entities and tags select candidates; sections (`sections: true`) only add to documents already touched. */
+  private accumulateField(field: FieldIndex, query: QueryVector, acc: Float64Array, sections: boolean): void {
+    const idf = field.idf()
+    const isTags = field === this.store.tags
+    for (let i = 0; i < query.ids.length; i++) {
+      const t = query.ids[i] as number
+      if (isTags && field.term(t).startsWith(SECTION_PREFIX) !== sections) continue
+      if (!isTags && sections) return
+      const w = (query.weights[i] as number) * (idf[t] as number)
+      if (sections) field.accumulateMarked(t, w, acc, this.seen, 1)
+      else this.touchedCount = field.accumulate(t, w, acc, this.seen, this.touched, this.touchedCount)
+    }
+  }
+
+  /** Appends touched slots from `from` on that may be returned (not the query, through every filter) to the pool at `n`; returns the new pool size. */
+  private admit(from: number, n: number, profile: QueryProfile, q: ResolvedQueryOptions, filtered: boolean): number {
+    const { touched, pool } = this
+    for (let i = from; i < this.touchedCount; i++) {
+      const slot = touched[i] as number
+      if (slot !== profile.slot && (!filtered || this.passes(slot, profile, q))) pool[n++] = slot
+    }
+    return n
+  }
+
+  /** Writes the score of the first `n` pool slots into `scores`: the weighted mean of the active signals. */
+  private scoreInto(n: number, profile: QueryProfile, active: SignalWeights, q: ResolvedQueryOptions): void {
+    const { scores, accText, accEntities, accTags, pool } = this
+    const textNorms = this.store.text.documentNorms()
+    const entityNorms = this.store.entities.documentNorms()
+    const tagNorms = this.store.tags.documentNorms()
+    const times = this.store.times
+    const { text: wt, entities: we, tags: wg, time: wtime } = active
+    const base = wt + we + wg
+    const qTime = profile.time
+    for (let i = 0; i < n; i++) {
+      const s = pool[i] as number
+      let sum = wt * ratio(accText[s] as number, textNorms[s] as number)
+      if (we > 0) sum += we * ratio(accEntities[s] as number, entityNorms[s] as number)
+      if (wg > 0) sum += wg * ratio(accTags[s] as number, tagNorms[s] as number)
+      let weightSum = base
+      if (wtime > 0) {
+        const t = times[s] as number
+        if (t === t) {
+          sum += wtime * timeCloseness(qTime, t, q.olderHalfLifeDays, q.newerHalfLifeDays)
+          weightSum += wtime
+        }
+      }
+      scores[s] = weightSum > 0 ? clamp01(sum / weightSum) : 0
+    }
+  }
+
+  /** Keeps, in place, the pool slots with a positive score of at least `minScore`; returns the new size. */
+  private keepScoring(n: number, minScore: number): number {
+    const { pool, scores } = this
+    let kept = 0
+    for (let i = 0; i < n; i++) {
+      const slot = pool[i] as number
+      const score = scores[slot] as number
+      if (score > 0 && score >= minScore) pool[kept++] = slot
+    }
+    return kept
+  }
+
+  /**
+   * Moves the pool slots scoring at least the `m`-th best score to the front, in their current
+   * order, and returns how many there are (ties with the `m`-th are all kept, for the full
+   * tie-break chain to settle). The rest stay behind them, so a wider pass can still use them.
+   */
+  private keepTop(n: number, m: number): number {
+    const values = this.scratch.subarray(0, n)
+    for (let i = 0; i < n; i++) values[i] = this.scores[this.pool[i] as number] as number
+    const threshold = kthLargest(values, m)
+    const { pool, scores } = this
+    const rest: number[] = []
+    let kept = 0
+    for (let i = 0; i < n; i++) {
+      const slot = pool[i] as number
+      if ((scores[slot] as number) >= threshold) pool[kept++] = slot
+      else rest.push(slot)
+    }
+    for (let i = 0; i < rest.length; i++) pool[kept + i] = rest[i] as number
+    return kept
+  }
+
+  /** Makes the first `n` pool slots' text sums exact, by the cheaper of the remaining terms' postings or each candidate's own terms. */
+  private completeText(n: number, text: QueryVector, selected: number): void {
+    const field = this.store.text
+    const idf = field.idf()
+    const { pool, seen } = this
+    let postingCost = 0
+    for (let i = selected; i < text.ids.length; i++) postingCost += field.documentFrequency(text.ids[i] as number)
+    let listCost = 0
+    for (let i = 0; i < n; i++) listCost += field.forwardList(pool[i] as number).terms.length
+    if (postingCost <= listCost) {
+      for (let i = 0; i < n; i++) seen[pool[i] as number] = 2
+      for (let i = selected; i < text.ids.length; i++) {
+        const t = text.ids[i] as number
+        field.accumulateMarked(t, (text.weights[i] as number) * (idf[t] as number), this.accText, seen, 2)
+      }
+    } else {
+      for (let i = 0; i < n; i++) this.accText[pool[i] as number] = field.dotDense(pool[i] as number, this.dense, idf)
+    }
+  }
+
+  private candidate(slot: number, profile: QueryProfile, active: SignalWeights, q: ResolvedQueryOptions): Candidate {
+    const { store } = this
+    const time = timeCloseness(profile.time, store.timeAt(slot), q.olderHalfLifeDays, q.newerHalfLifeDays)
+    return {
+      slot,
+      id: store.idAt(slot) as string,
+      score: this.scores[slot] as number,
+      text: ratio(this.accText[slot] as number, store.text.documentNorms()[slot] as number),
+      entities: ratio(this.accEntities[slot] as number, store.entities.documentNorms()[slot] as number),
+      tags: ratio(this.accTags[slot] as number, store.tags.documentNorms()[slot] as number),
+      time,
+      weightSum: active.text + active.entities + active.tags + (active.time > 0 && !Number.isNaN(time) ? active.time : 0),
+      duplicates: [],
+    }
+  }
+
+  /** Every stored article that shares a text term, entity or tag with the one in `slot`. */
+  neighbours(slot: number): number[] {
+    this.reserve()
+    try {
+      for (const field of [this.store.text, this.store.entities, this.store.tags]) {
+        for (const t of field.forwardList(slot).terms) this.touchedCount = field.collect(t, this.seen, this.touched, this.touchedCount)
+      }
+      return Array.from(this.touched.subarray(0, this.touchedCount)).filter((s) => s !== slot)
+    } finally {
+      this.clear(EMPTY_VECTOR)
+    }
+  }
+
+  private activeWeights(profile: QueryProfile, w: SignalWeights): SignalWeights {
+    return {
+      text: w.text,
+      entities: profile.entities.ids.length > 0 ? w.entities : 0,
+      tags: profile.tags.ids.length > 0 ? w.tags : 0,
+      time: Number.isNaN(profile.time) ? 0 : w.time,
+    }
+  }
+
+  private passes(slot: number, profile: QueryProfile, q: ResolvedQueryOptions): boolean {
+    const { store } = this
+    const id = store.idAt(slot)
+    if (id === undefined || q.exclude.has(id)) return false
+    const time = store.timeAt(slot)
+    if (!Number.isNaN(time)) {
+      if (q.after !== undefined && time < q.after) return false
+      if (q.before !== undefined && time > q.before) return false
+      if (q.pastOnly && !Number.isNaN(profile.time) && time > profile.time) return false
+    }
+    const article = store.articleAt(slot)
+    if (article === undefined) return false
+    if (q.includeSections !== undefined && (article.section === undefined || !q.includeSections.has(article.section))) return false
+    if (q.excludeSections !== undefined && article.section !== undefined && q.excludeSections.has(article.section)) return false
+    if (q.filter !== undefined && q.filter(article) !== true) return false
+    return true
+  }
+
+  /** Folds near-duplicates into the result above them, then applies MMR diversity. */
+  private select(ranked: Candidate[], q: ResolvedQueryOptions): Candidate[] {
+    const want = q.diversity > 0 ? Math.min(ranked.length, q.k * 4) : q.k
+    const kept: Candidate[] = []
+    const threshold = this.options.duplicateThreshold
+    for (const c of ranked) {
+      if (kept.length >= want) break
+      if (q.foldDuplicates) {
+        // A copy of the article being read is the same story in the same words: not worth a slot.
+        if (c.text >= threshold) continue
+        const twin = kept.find((r) => this.store.text.cosine(c.slot, r.slot) >= threshold)
+        if (twin !== undefined) {
+          twin.duplicates.push(c.id)
+          continue
+        }
+      }
+      kept.push(c)
+    }
+    if (q.diversity === 0 || kept.length <= 1) return kept.slice(0, q.k)
+    const lambda = q.diversity
+    const out: Candidate[] = []
+    const maxSim = new Float64Array(kept.length)
+    const used = new Uint8Array(kept.length)
+    while (out.length < q.k && out.length < kept.length) {
+      let best = -1
+      let bestValue = -Infinity
+      for (let i = 0; i < kept.length; i++) {
+        if (used[i] === 1) continue
+        const value = (1 - lambda) * (kept[i] as Candidate).score - lambda * (maxSim[i] as number)
+        if (value > bestValue) {
+          bestValue = value
+          best = i
+        }
+      }
+      used[best] = 1
+      const pick = kept[best] as Candidate
+      out.push(pick)
+      for (let i = 0; i < kept.length; i++) {
+        if (used[i] === 1) continue
+        const sim = this.store.text.cosine(pick.slot, (kept[i] as Candidate).slot)
+        if (sim > (maxSim[i] as number)) maxSim[i] = sim
+      }
+    }
+    return out
+  }
+
+  private toResult(c: Candidate, profile: QueryProfile, active: SignalWeights): RelatedResult {
+    const { store } = this
+    const total = c.weightSum
+    const signal = (value: number, weight: number): SignalScore => ({
+      value: weight > 0 ? value : 0,
+      weight,
+      contribution: total > 0 && weight > 0 ? (weight * value) / total : 0,
+    })
+    const timeWeight = Number.isNaN(c.time) ? 0 : active.time
+    const sharedEntities = this.sharedKeys(store.entities, profile.entities, c.slot, REASON_LIMIT).map((e) => store.entityName(e))
+    const entityWords = new Set(sharedEntities.flatMap((name) => name.toLowerCase().split(/[\s-]+/)))
+    const sharedTerms: string[] = []
+    for (const t of this.sharedTextTerms(c.slot)) {
+      const word = store.termWord(t)
+      if (!entityWords.has(word)) sharedTerms.push(word)
+      if (sharedTerms.length === REASON_LIMIT) break
+    }
+    const sharedTags = this.sharedKeys(store.tags, profile.tags, c.slot, Infinity)
+      .filter((t) => store.tags.term(t).startsWith(TAG_PREFIX))
+      .map((t) => store.tagName(t))
+    const apart = daysApart(profile.time, store.timeAt(c.slot))
+    return {
+      id: c.id,
+      score: c.score,
+      signals: {
+        text: signal(c.text, active.text),
+        entities: signal(c.entities, active.entities),
+        tags: signal(c.tags, active.tags),
+        time: signal(Number.isNaN(c.time) ? 0 : c.time, timeWeight),
+      },
+      reasons: {
+        sharedEntities,
+        sharedTerms,
+        sharedTags,
+        ...(apart === undefined ? {} : { daysApart: apart }),
+        duplicates: c.duplicates,
+      },
+    }
+  }
+
+  /** Term ids of the query present in the document, by contribution to the cosine (needs `dense` filled). */
+  private sharedTextTerms(slot: number): number[] {
+    const { terms, tfs } = this.store.text.forwardList(slot)
+    const idf = this.store.text.idf()
+    const shared: Array<[number, number]> = []
+    for (let i = 0; i < terms.length; i++) {
+      const t = terms[i] as number
+      const q = this.dense[t] as number
+      if (q !== 0) shared.push([t, q * (tfs[i] as number) * (idf[t] as number)])
+    }
+    shared.sort((a, b) => b[1] - a[1] || compareStrings(this.store.termWord(a[0]), this.store.termWord(b[0])))
+    return shared.map((s) => s[0])
+  }
+
+  private sharedKeys(field: FieldIndex, query: QueryVector, slot: number, limit: number): number[] {
+    const qWeight = new Map<number, number>()
+    for (let i = 0; i < query.ids.length; i++) qWeight.set(query.ids[i] as number, query.weights[i] as number)
+    const { terms, tfs } = field.forwardList(slot)
+    const idf = field.idf()
+    const shared: Array<[number, number]> = []
+    for (let i = 0; i < terms.length; i++) {
+      const q = qWeight.get(terms[i] as number)
+      if (q !== undefined) shared.push([terms[i] as number, q * (tfs[i] as number) * (idf[terms[i] as number] as number)])
+    }
+    shared.sort((a, b) => b[1] - a[1] || compareStrings(field.term(a[0]), field.term(b[0])))
+    return shared.slice(0, limit).map((s) => s[0])
+  }
+
+  private fillDense(text: QueryVector): void {
+    for (let i = 0; i < text.ids.length; i++) this.dense[text.ids[i] as number] = text.weights[i] as number
+  }
+
+  private clear(text: QueryVector): void {
+    for (let i = 0; i < this.touchedCount; i++) {
+      const d = this.touched[i] as number
+      this.accText[d] = 0
+      this.accEntities[d] = 0
+      this.accTags[d] = 0
+      this.seen[d] = 0
+    }
+    this.touchedCount = 0
+    for (let i = 0; i < text.ids.length; i++) this.dense[text.ids[i] as number] = 0
+  }
+
+  private reserve(): void {
+    const capacity = this.store.capacity
+    if (this.accText.length < capacity) {
+      const size = Math.max(capacity, this.accText.length * 2, 64)
+      this.accText = new Float64Array(size)
+      this.accEntities = new Float64Array(size)
+      this.accTags = new Float64Array(size)
+      this.seen = new Uint8Array(size)
+      this.scores = new Float64Array(size)
+      this.touched = new Int32Array(size)
+      this.pool = new Int32Array(size)
+      this.scratch = new Float64Array(size)
+    }
+    const vocab = this.store.text.vocabularySize
+    if (this.dense.length < vocab) this.dense = new Float64Array(Math.max(vocab, this.dense.length * 2, 64))
+  }
+}
+
+/** The k-th largest value (1-based) by quickselect; reorders `values`. */
+export function kthLargest(values: Float64Array, k: number): number {
+  let lo = 0
+  let hi = values.length - 1
+  const target = k - 1
+  while (lo < hi) {
+    const pivot = values[(lo + hi) >>> 1] as number
+    let i = lo
+    let j = hi
+    while (i <= j) {
+      while ((values[i] as number) > pivot) i++
+      while ((values[j] as number) < pivot) j--
+      if (i <= j) {
+        const tmp = values[i] as number
+        values[i] = values[j] as number
+        values[j] = tmp
+        i++
+        j--
+      }
+    }
+    if (target <= j) hi = j
+    else if (target >= i) lo = i
+    else break
+  }
+  return values[target] as number
+}
+
+const EMPTY_VECTOR: QueryVector = { ids: new Int32Array(0), weights: new Float64Array(0) }
+
+function hasFilters(q: ResolvedQueryOptions): boolean {
+  return (
+    q.exclude.size > 0 ||
+    q.filter !== undefined ||
+    q.includeSections !== undefined ||
+    q.excludeSections !== undefined ||
+    q.after !== undefined ||
+    q.before !== undefined ||
+    q.pastOnly
+  )
+}
+
+
+/**
+ * The documented tie-break chain: higher score, then higher text similarity, then the more
+ * recent article (undated last), then id in code-unit order.
+ */
+export function byRank(a: Candidate, b: Candidate): number {
+  if (a.score !== b.score) return b.score - a.score
+  if (a.text !== b.text) return b.text - a.text
+  if (a.time !== b.time) {
+    const at = Number.isNaN(a.time) ? -Infinity : a.time
+    const bt = Number.isNaN(b.time) ? -Infinity : b.time
+    if (at !== bt) return bt - at
+  }
+  return compareStrings(a.id, b.id)
+}
+
+function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0
+}
+
+
+function ratio(dot: number, norm: number): number {
+  return norm > 0 ? clamp01(dot / norm) : 0
+}
+
+
+
+function storedVector(field: FieldIndex, slot: number): QueryVector {
+  const { terms, tfs } = field.forwardList(slot)
+  const idf = field.idf()
+  const norm = field.documentNorms()[slot] as number
+  const pairs: Array<[number, number]> = []
+  for (let i = 0; i < terms.length; i++) {
+    const t = terms[i] as number
+    pairs.push([t, norm > 0 ? ((tfs[i] as number) * (idf[t] as number)) / norm : 0])
+  }
+  return toVector(pairs, field)
+}
+
+function draftVector(field: FieldIndex, tfs: ReadonlyMap<string, number>): QueryVector {
+  const n = field.size
+  const pairs: Array<[number, number]> = []
+  let sq = 0
+  for (const [term, tf] of tfs) {
+    const id = field.termId(term)
+    const df = id === undefined ? 0 : field.documentFrequency(id)
+    const w = tf * smoothedIdf(n, df)
+    sq += w * w
+    if (id !== undefined && df > 0) pairs.push([id, w])
+  }
+  const norm = Math.sqrt(sq)
+  for (const p of pairs) p[1] = norm > 0 ? p[1] / norm : 0
+  return toVector(pairs, field)
+}
+
+// Strongest first; equal weights by term text so the order never depends on term ids.
+function toVector(pairs: Array<[number, number]>, field: FieldIndex): QueryVector {
+  pairs.sort((a, b) => b[1] - a[1] || compareStrings(field.term(a[0]), field.term(b[0])))
+  return { ids: Int32Array.from(pairs, (p) => p[0]), weights: Float64Array.from(pairs, (p) => p[1]) }
+}
+

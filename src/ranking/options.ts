@@ -1,0 +1,303 @@
+import type { AnalyzerOptions } from '../analysis/index.js'
+import type { Article } from '../article.js'
+import { RelatedArticlesError, describeValue, invalid } from '../errors.js'
+import { parseDate } from '../dates.js'
+import { DEFAULT_K, MAX_K, RANKING_DEFAULTS } from './defaults.js'
+
+/** Weights of the signals in the final weighted mean. A weight of 0 switches a signal off. */
+export interface SignalWeights {
+  /** TF-IDF cosine of title and body. Defaults to {@link RANKING_DEFAULTS}.textWeight. */
+  text: number
+  /** Rarity-weighted overlap of named entities. Defaults to {@link RANKING_DEFAULTS}.entityWeight. */
+  entities: number
+  /** Rarity-weighted overlap of tags and section. Defaults to {@link RANKING_DEFAULTS}.tagWeight. */
+  tags: number
+  /** Closeness of publication dates. Defaults to {@link RANKING_DEFAULTS}.timeWeight. */
+  time: number
+}
+
+/** How publication time is scored. */
+export interface TimeOptions {
+  /** Days after which time closeness halves, in both directions. Defaults to 14. */
+  halfLifeDays?: number
+  /** Half-life for candidates older than the query (background). Defaults to `halfLifeDays`. */
+  olderHalfLifeDays?: number
+  /** Half-life for candidates newer than the query (follow-ups). Defaults to `halfLifeDays`. */
+  newerHalfLifeDays?: number
+}
+
+/** Options of a {@link RelatedIndex}. Every field is optional; see {@link RANKING_DEFAULTS}. */
+export interface RelatedIndexOptions extends TimeOptions {
+  /** Options of the analysis stage (stemmer, clutter list, demonyms …). */
+  analysis?: AnalyzerOptions
+  /** Signal weights; missing ones take their defaults. */
+  weights?: Partial<SignalWeights>
+  /** How much a title occurrence counts relative to a body occurrence. Defaults to 2. */
+  titleWeight?: number
+  /** Multiplier for entities in the title or lead. Defaults to 2. */
+  entityProminence?: number
+  /** Strongest query terms that select candidates. Defaults to 80. */
+  candidateTerms?: number
+  /** Candidates rescored exactly per query. Defaults to 1000. */
+  maxCandidates?: number
+  /** Text cosine at which two articles are near-duplicates. Defaults to 0.8. */
+  duplicateThreshold?: number
+}
+
+/** Options of `related` and `relatedTo`. */
+export interface RelatedOptions extends TimeOptions {
+  /** Number of results, 1 to 1000. Defaults to 10. */
+  k?: number
+  /** Drop results scoring below this, in [0, 1]. Defaults to 0. */
+  minScore?: number
+  /** Ids never to return. */
+  exclude?: Iterable<string>
+  /** Keep only stored articles for which this returns true (applied before the top-k cut). */
+  filter?: (article: Article) => boolean
+  /** Keep only these sections (`include`) or drop these (`exclude`). Undated rules: an article without a section fails `include`. */
+  sections?: { include?: readonly string[]; exclude?: readonly string[] }
+  /** Keep only articles published at or after this time. Undated articles are kept. */
+  publishedAfter?: string | Date
+  /** Keep only articles published at or before this time. Undated articles are kept. */
+  publishedBefore?: string | Date
+  /** Keep only articles published at or before the query article (background, not follow-ups). Undated articles are kept. */
+  pastOnly?: boolean
+  /** MMR-style diversity in [0, 1]: 0 ranks by score alone, higher values penalise results similar to ones above. Defaults to 0. */
+  diversity?: number
+  /** Fold near-duplicates of the query or of a higher result into that result. Defaults to true. */
+  foldDuplicates?: boolean
+  /** Per-query signal weights (for ablations or a page that wants no time signal). */
+  weights?: Partial<SignalWeights>
+}
+
+/** Fully resolved index options. @internal */
+export interface ResolvedIndexOptions {
+  analysis: AnalyzerOptions | undefined
+  weights: SignalWeights
+  titleWeight: number
+  entityProminence: number
+  olderHalfLifeDays: number
+  newerHalfLifeDays: number
+  candidateTerms: number
+  maxCandidates: number
+  duplicateThreshold: number
+}
+
+const INDEX_KEYS = new Set([
+  'analysis',
+  'weights',
+  'titleWeight',
+  'entityProminence',
+  'halfLifeDays',
+  'olderHalfLifeDays',
+  'newerHalfLifeDays',
+  'candidateTerms',
+  'maxCandidates',
+  'duplicateThreshold',
+])
+const QUERY_KEYS = new Set([
+  'k',
+  'minScore',
+  'exclude',
+  'filter',
+  'sections',
+  'publishedAfter',
+  'publishedBefore',
+  'pastOnly',
+  'diversity',
+  'foldDuplicates',
+  'weights',
+  'halfLifeDays',
+  'olderHalfLifeDays',
+  'newerHalfLifeDays',
+])
+const WEIGHT_KEYS = new Set(['text', 'entities', 'tags', 'time'])
+
+export function defaultWeights(): SignalWeights {
+  return {
+    text: RANKING_DEFAULTS.textWeight,
+    entities: RANKING_DEFAULTS.entityWeight,
+    tags: RANKING_DEFAULTS.tagWeight,
+    time: RANKING_DEFAULTS.timeWeight,
+  }
+}
+
+export function resolveIndexOptions(options: unknown): ResolvedIndexOptions {
+  const o = checkObject(options, 'options', INDEX_KEYS)
+  const half = optionalNumber(o.halfLifeDays, 'halfLifeDays', { min: 0, exclusiveMin: true }) ?? RANKING_DEFAULTS.halfLifeDays
+  const weights = resolveWeights(o.weights, 'weights', defaultWeights())
+  if (o.analysis !== undefined && (typeof o.analysis !== 'object' || o.analysis === null)) {
+    throw invalid('INVALID_OPTION', 'analysis', 'an options object', o.analysis)
+  }
+  return {
+    analysis: o.analysis as AnalyzerOptions | undefined,
+    weights,
+    titleWeight: optionalNumber(o.titleWeight, 'titleWeight', { min: 0, max: 100 }) ?? RANKING_DEFAULTS.titleWeight,
+    entityProminence:
+      optionalNumber(o.entityProminence, 'entityProminence', { min: 1, max: 100 }) ?? RANKING_DEFAULTS.entityProminence,
+    olderHalfLifeDays: optionalNumber(o.olderHalfLifeDays, 'olderHalfLifeDays', { min: 0, exclusiveMin: true }) ?? half,
+    newerHalfLifeDays: optionalNumber(o.newerHalfLifeDays, 'newerHalfLifeDays', { min: 0, exclusiveMin: true }) ?? half,
+    candidateTerms:
+      optionalNumber(o.candidateTerms, 'candidateTerms', { min: 1, integer: true, allowInfinity: true }) ??
+      RANKING_DEFAULTS.candidateTerms,
+    maxCandidates:
+      optionalNumber(o.maxCandidates, 'maxCandidates', { min: 1, integer: true, allowInfinity: true }) ??
+      RANKING_DEFAULTS.maxCandidates,
+    duplicateThreshold:
+      optionalNumber(o.duplicateThreshold, 'duplicateThreshold', { min: 0, max: 1, exclusiveMin: true }) ??
+      RANKING_DEFAULTS.duplicateThreshold,
+  }
+}
+
+/** Fully resolved query options. @internal */
+export interface ResolvedQueryOptions {
+  k: number
+  minScore: number
+  exclude: ReadonlySet<string>
+  filter: ((article: Article) => boolean) | undefined
+  includeSections: ReadonlySet<string> | undefined
+  excludeSections: ReadonlySet<string> | undefined
+  after: number | undefined
+  before: number | undefined
+  pastOnly: boolean
+  diversity: number
+  foldDuplicates: boolean
+  weights: SignalWeights
+  olderHalfLifeDays: number
+  newerHalfLifeDays: number
+}
+
+export function resolveQueryOptions(options: unknown, index: ResolvedIndexOptions): ResolvedQueryOptions {
+  const o = checkObject(options, 'options', QUERY_KEYS)
+  const half = optionalNumber(o.halfLifeDays, 'halfLifeDays', { min: 0, exclusiveMin: true })
+  let exclude: Set<string> = new Set()
+  if (o.exclude !== undefined) {
+    if (typeof o.exclude === 'string' || !isIterable(o.exclude)) {
+      throw invalid('INVALID_OPTION', 'exclude', 'an iterable of ids (array or Set)', o.exclude)
+    }
+    exclude = new Set()
+    let i = 0
+    for (const id of o.exclude as Iterable<unknown>) {
+      if (typeof id !== 'string') throw invalid('INVALID_OPTION', `exclude[${i}]`, 'a string id', id)
+      exclude.add(id)
+      i++
+    }
+  }
+  if (o.filter !== undefined && typeof o.filter !== 'function') {
+    throw invalid('INVALID_OPTION', 'filter', 'a function (article) => boolean', o.filter)
+  }
+  let includeSections: Set<string> | undefined
+  let excludeSections: Set<string> | undefined
+  if (o.sections !== undefined) {
+    const s = checkObject(o.sections, 'sections', new Set(['include', 'exclude']))
+    includeSections = optionalStringList(s.include, 'sections.include')
+    excludeSections = optionalStringList(s.exclude, 'sections.exclude')
+  }
+  if (o.pastOnly !== undefined && typeof o.pastOnly !== 'boolean') throw invalid('INVALID_OPTION', 'pastOnly', 'a boolean', o.pastOnly)
+  if (o.foldDuplicates !== undefined && typeof o.foldDuplicates !== 'boolean') {
+    throw invalid('INVALID_OPTION', 'foldDuplicates', 'a boolean', o.foldDuplicates)
+  }
+  return {
+    k: optionalNumber(o.k, 'k', { min: 1, max: MAX_K, integer: true }) ?? DEFAULT_K,
+    minScore: optionalNumber(o.minScore, 'minScore', { min: 0, max: 1 }) ?? 0,
+    exclude,
+    filter: o.filter as ((article: Article) => boolean) | undefined,
+    includeSections,
+    excludeSections,
+    after: optionalDate(o.publishedAfter, 'publishedAfter'),
+    before: optionalDate(o.publishedBefore, 'publishedBefore'),
+    pastOnly: (o.pastOnly as boolean | undefined) ?? false,
+    diversity: optionalNumber(o.diversity, 'diversity', { min: 0, max: 1 }) ?? 0,
+    foldDuplicates: (o.foldDuplicates as boolean | undefined) ?? true,
+    weights: resolveWeights(o.weights, 'weights', index.weights),
+    olderHalfLifeDays:
+      optionalNumber(o.olderHalfLifeDays, 'olderHalfLifeDays', { min: 0, exclusiveMin: true }) ?? half ?? index.olderHalfLifeDays,
+    newerHalfLifeDays:
+      optionalNumber(o.newerHalfLifeDays, 'newerHalfLifeDays', { min: 0, exclusiveMin: true }) ?? half ?? index.newerHalfLifeDays,
+  }
+}
+
+function resolveWeights(value: unknown, field: string, base: SignalWeights): SignalWeights {
+  if (value === undefined) return base
+  const w = checkObject(value, field, WEIGHT_KEYS)
+  const out: SignalWeights = { ...base }
+  for (const key of WEIGHT_KEYS) {
+    const v = optionalNumber(w[key], `${field}.${key}`, { min: 0, max: 1000 })
+    if (v !== undefined) out[key as keyof SignalWeights] = v
+  }
+  if (out.text + out.entities + out.tags === 0) {
+    throw new RelatedArticlesError(
+      'INVALID_OPTION',
+      `${field} must leave at least one of text, entities or tags above 0, got ${JSON.stringify(out)}`,
+      { field },
+    )
+  }
+  return out
+}
+
+function checkObject(value: unknown, field: string, allowed: ReadonlySet<string>): Record<string, unknown> {
+  if (value === undefined) return {}
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw invalid('INVALID_OPTION', field, 'an options object', value)
+  }
+  for (const key of Object.keys(value)) {
+    if (!allowed.has(key)) {
+      throw new RelatedArticlesError(
+        'INVALID_OPTION',
+        `${field} has an unknown option ${JSON.stringify(key)}; expected one of ${[...allowed].join(', ')}`,
+        { field: field === 'options' ? key : `${field}.${key}` },
+      )
+    }
+  }
+  return value as Record<string, unknown>
+}
+
+interface NumberRule {
+  min?: number
+  max?: number
+  exclusiveMin?: boolean
+  integer?: boolean
+  allowInfinity?: boolean
+}
+
+function optionalNumber(value: unknown, field: string, rule: NumberRule): number | undefined {
+  if (value === undefined) return undefined
+  const parts: string[] = [rule.integer ? 'an integer' : 'a number']
+  if (rule.min !== undefined) parts.push(`${rule.exclusiveMin ? '>' : '≥'} ${rule.min}`)
+  if (rule.max !== undefined) parts.push(`≤ ${rule.max}`)
+  const expected = parts.join(' ')
+  if (typeof value !== 'number' || Number.isNaN(value)) throw invalid('INVALID_OPTION', field, expected, value)
+  if (!Number.isFinite(value) && !(rule.allowInfinity && value === Infinity)) throw invalid('INVALID_OPTION', field, expected, value)
+  if (rule.integer && Number.isFinite(value) && !Number.isInteger(value)) throw invalid('INVALID_OPTION', field, expected, value)
+  if (rule.min !== undefined && (rule.exclusiveMin ? value <= rule.min : value < rule.min)) {
+    throw invalid('INVALID_OPTION', field, expected, value)
+  }
+  if (rule.max !== undefined && value > rule.max) {
+    throw new RelatedArticlesError(
+      rule.max === MAX_K && field === 'k' ? 'LIMIT_EXCEEDED' : 'INVALID_OPTION',
+      `${field} must be ${expected}, got ${describeValue(value)}`,
+      { field },
+    )
+  }
+  return value
+}
+
+function optionalStringList(value: unknown, field: string): Set<string> | undefined {
+  if (value === undefined) return undefined
+  if (!Array.isArray(value)) throw invalid('INVALID_OPTION', field, 'an array of strings', value)
+  value.forEach((v, i) => {
+    if (typeof v !== 'string') throw invalid('INVALID_OPTION', `${field}[${i}]`, 'a string', v)
+  })
+  return new Set(value as string[])
+}
+
+function optionalDate(value: unknown, field: string): number | undefined {
+  if (value === undefined) return undefined
+  const t = parseDate(value)
+  if (t === undefined) throw invalid('INVALID_OPTION', field, 'an ISO 8601 date string or a valid Date', value)
+  return t
+}
+
+function isIterable(value: unknown): value is Iterable<unknown> {
+  return typeof value === 'object' && value !== null && typeof (value as Iterable<unknown>)[Symbol.iterator] === 'function'
+}

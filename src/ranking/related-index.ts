@@ -1,0 +1,308 @@
+import type { Analyzer } from '../analysis/index.js'
+import { createAnalyzer } from '../analysis/index.js'
+import type { Article, Draft } from '../article.js'
+import { validateArticle } from '../article.js'
+import { RelatedArticlesError, invalid } from '../errors.js'
+import type { ArticleFeatures } from '../index/store.js'
+import { ArticleStore } from '../index/store.js'
+import { QueryEngine } from './engine.js'
+import { toFeatures } from './features.js'
+import type { RelatedIndexOptions, RelatedOptions, ResolvedIndexOptions } from './options.js'
+import { resolveIndexOptions, resolveQueryOptions } from './options.js'
+import type { RelatedResult } from './result.js'
+import type { DeserializeOptions } from '../index/snapshot.js'
+import { readSnapshot, restoreSnapshot, writeSnapshot } from '../index/snapshot.js'
+import { sameAnalysisInput, storedFeatures } from '../index/stored-features.js'
+import type { RelatedAllOptions, RelatedEntry } from './batch.js'
+import { iterateSlots, splitBatchOptions } from './batch.js'
+import { LIBRARY_VERSION } from '../version.js'
+
+/** Progress of a bulk operation. */
+export interface ProgressEvent {
+  /** Articles processed so far. */
+  done: number
+  /** Articles in all, when the input's length is known. */
+  total: number | undefined
+}
+
+/** Options of {@link RelatedIndex.addAll}. */
+export interface AddAllOptions {
+  /** Called after each article is analysed (before anything is stored). */
+  onProgress?: (progress: ProgressEvent) => void
+}
+
+/** Options of {@link RelatedIndex.affectedBy}. */
+export interface AffectedByOptions {
+  /** Length of the cached lists to check. Defaults to 10. */
+  k?: number
+}
+
+interface Prepared {
+  article: Article
+  time: number
+  features: ArticleFeatures
+}
+
+/**
+ * An in-memory index of articles that answers "which stories should a reader see next?".
+ *
+ * @example
+ * ```ts
+ * const index = new RelatedIndex()
+ * index.addAll(articles)
+ * for (const r of index.related('lavrov-pyongyang', { k: 5 })) {
+ *   console.log(r.id, r.score.toFixed(2), r.reasons.sharedEntities.join(', '))
+ * }
+ * ```
+ */
+export class RelatedIndex {
+  private readonly resolved: ResolvedIndexOptions
+  private readonly analyzer: Analyzer
+  private readonly store = new ArticleStore()
+  private readonly engine: QueryEngine
+  private analysed = 0
+
+  /** @throws RelatedArticlesError `INVALID_OPTION` for an unknown option or a value out of range. */
+  constructor(options: RelatedIndexOptions = {}) {
+    this.resolved = resolveIndexOptions(options)
+    this.analyzer = createAnalyzer(this.resolved.analysis)
+    this.engine = new QueryEngine(this.store, this.resolved)
+  }
+
+  /** Number of stored articles. */
+  get size(): number {
+    return this.store.size
+  }
+
+  /**
+   * Articles analysed by this index so far. Adding or updating an article whose title, body,
+   * section, tags and entities equal the stored version's reuses the stored analysis and does
+   * not count; a deserialised index starts at 0.
+   */
+  get analysedCount(): number {
+    return this.analysed
+  }
+
+  /** Whether an article with this id is stored. */
+  has(id: string): boolean {
+    return typeof id === 'string' && this.store.slotOf(id) !== undefined
+  }
+
+  /** The stored article (only its documented fields), or `undefined`. */
+  get(id: string): Article | undefined {
+    if (typeof id !== 'string') return undefined
+    const slot = this.store.slotOf(id)
+    return slot === undefined ? undefined : this.store.articleAt(slot)
+  }
+
+  /** Ids of every stored article, in no particular order. */
+  ids(): string[] {
+    return [...this.store.slots()].map((s) => this.store.idAt(s) as string)
+  }
+
+  /**
+   * Adds one article.
+   * @throws RelatedArticlesError `INVALID_ARTICLE` naming the field, or `DUPLICATE_ID`; the index is unchanged then.
+   */
+  add(article: Article): void {
+    const prepared = this.prepare(article)
+    if (this.store.slotOf(prepared.article.id) !== undefined) throw duplicate(prepared.article.id)
+    this.commit(prepared)
+  }
+
+  /**
+   * Adds many articles, all or nothing: every article is validated and analysed before the
+   * first is stored, so an error at the last one leaves the index as it was.
+   */
+  addAll(articles: Iterable<Article>, options: AddAllOptions = {}): void {
+    if (articles === null || typeof articles !== 'object' || typeof (articles as Iterable<Article>)[Symbol.iterator] !== 'function') {
+      throw invalid('INVALID_ARTICLE', 'articles', 'an iterable of articles', articles)
+    }
+    const onProgress = options.onProgress
+    if (onProgress !== undefined && typeof onProgress !== 'function') {
+      throw invalid('INVALID_OPTION', 'onProgress', 'a function', onProgress)
+    }
+    const total = Array.isArray(articles) ? articles.length : undefined
+    const batch: Prepared[] = []
+    const seen = new Set<string>()
+    let position = 0
+    for (const article of articles) {
+      let prepared: Prepared
+      try {
+        prepared = this.prepare(article)
+      } catch (error) {
+        throw withPosition(error, position)
+      }
+      const id = prepared.article.id
+      if (seen.has(id) || this.store.slotOf(id) !== undefined) throw withPosition(duplicate(id), position)
+      seen.add(id)
+      batch.push(prepared)
+      position++
+      onProgress?.({ done: position, total })
+    }
+    for (const prepared of batch) this.commit(prepared)
+  }
+
+  /**
+   * Replaces the stored article with the same id (or adds it when absent).
+   * @throws RelatedArticlesError `INVALID_ARTICLE`; the old version stays then.
+   */
+  update(article: Article): void {
+    const prepared = this.prepare(article)
+    this.store.delete(prepared.article.id)
+    this.commit(prepared)
+  }
+
+  /** Removes an article; returns whether it was stored. */
+  remove(id: string): boolean {
+    if (typeof id !== 'string') throw invalid('INVALID_ARTICLE', 'id', 'a string', id)
+    return this.store.delete(id)
+  }
+
+  /**
+   * Related stories for a stored article, best first. The article itself never appears.
+   * @throws RelatedArticlesError `NOT_FOUND` when the id is not stored, `INVALID_OPTION` for bad options.
+   */
+  related(id: string, options: RelatedOptions = {}): RelatedResult[] {
+    const q = resolveQueryOptions(options, this.resolved)
+    const slot = this.slotOrThrow(id)
+    return this.engine.run(this.engine.profileOf(slot), q)
+  }
+
+  /**
+   * Related stories for an article that is not stored (an editor's draft). An `id`, if given,
+   * is excluded from the results.
+   */
+  relatedTo(draft: Draft, options: RelatedOptions = {}): RelatedResult[] {
+    const q = resolveQueryOptions(options, this.resolved)
+    const { article, time } = validateArticle(draft, 'draft', false)
+    const features = toFeatures(this.analyzer.analyze(article), article, this.resolved)
+    const profile = this.engine.profileOfDraft(features, time)
+    const slot = article.id === '' ? undefined : this.store.slotOf(article.id)
+    return this.engine.run(slot === undefined ? profile : { ...profile, slot }, q)
+  }
+
+  /**
+   * Ids of stored articles whose top-`k` list now contains `id` (for example right after adding
+   * it), so a site can refresh exactly those cached lists. Costs one query per article that
+   * shares a term, entity or tag with it.
+   */
+  affectedBy(id: string, options: AffectedByOptions = {}): string[] {
+    const slot = this.slotOrThrow(id)
+    const k = options.k ?? 10
+    const q = resolveQueryOptions({ k }, this.resolved)
+    const affected: string[] = []
+    for (const other of this.engine.neighbours(slot)) {
+      const results = this.engine.run(this.engine.profileOf(other), q)
+      if (results.some((r) => r.id === id || r.reasons.duplicates.includes(id))) affected.push(this.store.idAt(other) as string)
+    }
+    return affected.sort()
+  }
+
+  /**
+   * Exhaustive reference ranking: every article sharing a term, entity or tag is scored exactly,
+   * with no candidate pruning. Slower; used to check that pruning loses nothing.
+   */
+  relatedExhaustive(id: string, options: RelatedOptions = {}): RelatedResult[] {
+    const q = resolveQueryOptions(options, this.resolved)
+    return this.engine.run(this.engine.profileOf(this.slotOrThrow(id)), q, true)
+  }
+
+  /**
+   * The related list of every stored article (or of `options.ids`), computed as one batch: idf
+   * and norms once, then one inverted-index query per article. Holds every list in memory; use
+   * {@link iterateRelated} to write lists out as they are computed.
+   * @throws RelatedArticlesError `NOT_FOUND` for an id in `ids` that is not stored, `INVALID_OPTION` for bad options.
+   */
+  relatedAll(options: RelatedAllOptions = {}): Map<string, RelatedResult[]> {
+    return new Map(this.iterateRelated(options))
+  }
+
+  /**
+   * Yields `[id, results]` for every stored article (or for `options.ids`, in that order), one
+   * at a time, so memory stays bounded however large the archive. Options are checked when this
+   * is called; changing the index before the iteration ends makes the next step throw
+   * `INVALID_STATE`.
+   */
+  iterateRelated(options: RelatedAllOptions = {}): Generator<RelatedEntry, void, undefined> {
+    const { ids, onProgress, query } = splitBatchOptions(options)
+    const q = resolveQueryOptions(query, this.resolved)
+    const slots = (ids ?? this.ids().sort(compareCodeUnits)).map((id) => this.slotOrThrow(id))
+    return iterateSlots(this.store, this.engine, slots, q, onProgress)
+  }
+
+  /**
+   * The index as snapshot bytes (format in `src/index/snapshot.ts`): options, articles and every
+   * field's vocabulary and term lists. {@link RelatedIndex.deserialize} loads it without
+   * analysing anything.
+   */
+  serialize(): Uint8Array {
+    const { analysis, ...rest } = this.resolved
+    const options: RelatedIndexOptions = analysis === undefined ? rest : { ...rest, analysis }
+    return writeSnapshot(this.store, options, LIBRARY_VERSION)
+  }
+
+  /**
+   * Loads an index from {@link serialize}'s bytes; every query then answers exactly as the
+   * serialised index did.
+   * @throws RelatedArticlesError `SNAPSHOT_CORRUPT` for truncated, damaged or foreign bytes,
+   *   `SNAPSHOT_VERSION` for a newer format, `LIMIT_EXCEEDED` above `maxSnapshotBytes`.
+   */
+  static deserialize(bytes: Uint8Array, options: DeserializeOptions = {}): RelatedIndex {
+    const snapshot = readSnapshot(bytes, options)
+    let index: RelatedIndex
+    try {
+      index = new RelatedIndex(snapshot.options as RelatedIndexOptions)
+    } catch (error) {
+      const why = error instanceof Error ? error.message : String(error)
+      throw new RelatedArticlesError('SNAPSHOT_CORRUPT', `snapshot holds index options this library refuses: ${why}`, { field: 'bytes' })
+    }
+    restoreSnapshot(index.store, snapshot)
+    return index
+  }
+
+  private slotOrThrow(id: string): number {
+    if (typeof id !== 'string') throw invalid('INVALID_ARTICLE', 'id', 'a string', id)
+    const slot = this.store.slotOf(id)
+    if (slot === undefined) {
+      throw new RelatedArticlesError('NOT_FOUND', `No article with id ${JSON.stringify(id)} is stored`, { field: 'id', id })
+    }
+    return slot
+  }
+
+  private prepare(value: unknown): Prepared {
+    const { article, time } = validateArticle(value)
+    const slot = this.store.slotOf(article.id)
+    const stored = slot === undefined ? undefined : this.store.articleAt(slot)
+    if (slot !== undefined && stored !== undefined && sameAnalysisInput(stored, article)) {
+      return { article, time, features: storedFeatures(this.store, slot) }
+    }
+    this.analysed++
+    const analysis = this.analyzer.analyze(article)
+    return { article, time, features: toFeatures(analysis, article, this.resolved) }
+  }
+
+  private commit(prepared: Prepared): void {
+    this.store.insert(prepared.article, prepared.time, prepared.features)
+  }
+}
+
+function compareCodeUnits(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0
+}
+
+function duplicate(id: string): RelatedArticlesError {
+  return new RelatedArticlesError('DUPLICATE_ID', `id ${JSON.stringify(id)} is already stored; use update() to replace it`, {
+    field: 'id',
+    id,
+  })
+}
+
+function withPosition(error: unknown, position: number): unknown {
+  if (!(error instanceof RelatedArticlesError)) return error
+  const wrapped = new RelatedArticlesError(error.code, `articles[${position}]: ${error.message}`, {
+    field: `articles[${position}].${error.field ?? ''}`.replace(/\.$/, ''),
+    ...(error.id === undefined ? {} : { id: error.id }),
+  })
+  return wrapped
+}
