@@ -61,10 +61,16 @@ export interface AnalyzerOptions {
   /** Number of body sentences that count as the lead (for `inLead`); an integer ≥ 0. Defaults to `2`. */
   leadSentences?: number
   /**
-   * Shortest word, in characters, kept as an index term; an integer from 1 to 64. Four-digit
-   * numbers (years) are kept, other numbers are not. Defaults to `2`.
+   * Shortest word, in characters, kept as an index term; an integer from 1 to 64. Defaults to `2`.
    */
   minTermLength?: number
+  /**
+   * Which numbers become index terms: `'all'` (figures such as "373,000" or "156" often name
+   * one event: the same casualty count, the same bill), `'years'` (four-digit numbers only) or
+   * `'none'`. Defaults to `'all'`; see benchmarks/results/quality.json for the measurement.
+   */
+  numbers?: 'all' | 'years' | 'none'
+
   /**
    * Stop words dropped in addition to wink-nlp's English list, matched case- and
    * diacritic-insensitively. Defaults to {@link DEFAULT_STOP_WORDS}.
@@ -80,6 +86,7 @@ export const DEFAULT_ANALYZER_OPTIONS: Readonly<Required<AnalyzerOptions>> = Obj
   demonyms: DEFAULT_DEMONYMS,
   leadSentences: 2,
   minTermLength: 2,
+  numbers: 'all',
   stopWords: DEFAULT_STOP_WORDS,
 })
 
@@ -103,7 +110,7 @@ const NOT_TERM = '\u0001'
 const WORD_CACHE_LIMIT = 200_000
 
 const WORD_START = /^[\p{L}\p{N}]/u
-const TERM_SHAPE = /^[\p{L}\p{N}][\p{L}\p{M}\p{N}.'&_-]*$/u
+const TERM_SHAPE = /^[\p{L}\p{N}][\p{L}\p{M}\p{N}.,'&_-]*$/u
 const HAS_LETTER = /\p{L}/u
 const YEAR_LIKE = /^\d{4}$/
 
@@ -121,6 +128,7 @@ export function createAnalyzer(options?: AnalyzerOptions): Analyzer {
     leadSentences: resolved.leadSentences,
   }
   const minLength = resolved.minTermLength
+  const numbers = resolved.numbers
   // Per-word results: the stem, or NOT_WORD / NOT_TERM. Words repeat (Zipf), so after a few
   // articles almost every token is one Map lookup.
   const words = new Map<string, string>()
@@ -135,7 +143,7 @@ export function createAnalyzer(options?: AnalyzerOptions): Analyzer {
     const wordLike = code < 0x80 ? (code >= 48 && code <= 57) || (code >= 97 && code <= 122) || (code >= 65 && code <= 90) : WORD_START.test(word)
     if (!wordLike) entry = NOT_WORD
     else if (word.length < minLength || word.length > MAX_TERM_LENGTH || !TERM_SHAPE.test(word)) entry = NOT_TERM
-    else if (!HAS_LETTER.test(word)) entry = YEAR_LIKE.test(word) ? word : NOT_TERM
+    else if (!HAS_LETTER.test(word)) entry = numbers === 'all' || (numbers === 'years' && YEAR_LIKE.test(word)) ? word : NOT_TERM
     else if (tokens.isStopWord(index) || extraStopWords.has(word)) entry = NOT_TERM
     else entry = stem(word) || word
     words.set(word, entry)
@@ -303,7 +311,11 @@ function resolveOptions(options: AnalyzerOptions | undefined): Readonly<Required
   if (!Number.isSafeInteger(minTermLength) || minTermLength < 1 || minTermLength > MAX_TERM_LENGTH) {
     throw invalid('INVALID_OPTION', 'minTermLength', `an integer from 1 to ${MAX_TERM_LENGTH}`, minTermLength)
   }
-  return Object.freeze({ stemmer, clutter, inlineClutter, demonyms, leadSentences, minTermLength, stopWords })
+  const numbers = value('numbers')
+  if (numbers !== 'all' && numbers !== 'years' && numbers !== 'none') {
+    throw invalid('INVALID_OPTION', 'numbers', "one of 'all', 'years' or 'none'", numbers)
+  }
+  return Object.freeze({ stemmer, clutter, inlineClutter, demonyms, leadSentences, minTermLength, numbers, stopWords })
 }
 
 /** Checks an array option item by item; `itemExpected` reads like "a string". */

@@ -37,11 +37,24 @@ describe('index terms', () => {
     expect([...body.keys()].sort()).toEqual(['check', 'mail', 'price'])
   })
 
-  it('keeps four-digit numbers such as years and drops other numbers', () => {
-    const { body } = terms('', 'In 2025 the firm sold 155,221 bags at 5.93 mln, up 12 pct from 1987 and 12-13 July.')
-    expect(body.has('2025')).toBe(true)
-    expect(body.has('1987')).toBe(true)
-    for (const n of ['155,221', '5.93', '12', '12-13']) expect(body.has(n)).toBe(false)
+  const figures = 'In 2025 the firm sold 155,221 bags at 5.93 mln, up 12 pct from 1987 and 12-13 July.'
+
+  it('keeps numbers as terms by default: the same figure often names the same event', () => {
+    const { body } = terms('', figures)
+    for (const n of ['2025', '1987', '155,221', '5.93', '12']) expect(body.has(n)).toBe(true)
+  })
+
+  it.each([
+    ['years', ['2025', '1987'], ['155,221', '5.93', '12', '12-13']],
+    ['none', [], ['2025', '1987', '155,221', '5.93', '12']],
+  ] as const)('keeps only the numbers the numbers option %s allows', (numbers, kept, dropped) => {
+    const { body } = createAnalyzer({ numbers }).analyze({ title: '', body: figures })
+    for (const n of kept) expect(body.has(n)).toBe(true)
+    for (const n of dropped) expect(body.has(n)).toBe(false)
+  })
+
+  it('rejects an unknown numbers setting naming the option', () => {
+    expect(() => createAnalyzer({ numbers: 'some' as never })).toThrow(/numbers must be one of 'all', 'years' or 'none'/)
   })
 
   it('keeps words that mix letters and digits', () => {
