@@ -82,7 +82,7 @@ describe('RelatedIndex.related', () => {
   })
 
   it('prefers closer dates under a short half-life and ignores time with a zero time weight', () => {
-    const withTime = index.related('ukr-talks-1', { k: 5, halfLifeDays: 0.5 })
+    const withTime = index.related('ukr-talks-1', { k: 5, halfLifeDays: 0.5, weights: { time: 0.5 } })
     const noTime = index.related('ukr-talks-1', { k: 5, weights: { time: 0 } })
     for (const r of noTime) expect(r.signals.time.weight).toBe(0)
     expect(withTime[0]?.signals.time.value).toBeGreaterThan(0.5)
