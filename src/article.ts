@@ -1,9 +1,22 @@
-import { invalid } from './errors.js'
+import { RelatedArticlesError, invalid, quoteId } from './errors.js'
 import { parseDate } from './dates.js'
 
 /**
  * The article shape the library reads. Nothing else of an input object is read, so label fields
  * in a data file can never influence a ranking.
+ *
+ * @example
+ * ```ts
+ * index.add({
+ *   id: 'boe-cut-2025-05',
+ *   title: 'Bank of England cuts interest rates to 4.25%',
+ *   body: '<p>The Bank of England cut interest rates by a quarter point…</p>',
+ *   publishedAt: '2025-05-08T12:00:00Z',
+ *   tags: ['Interest rates'],
+ *   section: 'Business',
+ *   url: 'https://example.com/business/boe-cut',
+ * })
+ * ```
  */
 export interface Article {
   /** Unique, non-empty identifier. Any string works, including `__proto__`. */
@@ -26,8 +39,18 @@ export interface Article {
   entities?: readonly string[]
 }
 
-/** An article that is not stored yet (an editor's draft): `id` is optional. */
-export type Draft = Omit<Article, 'id'> & { id?: string }
+/**
+ * An article that is not stored yet (an editor's draft): `id` is optional.
+ *
+ * @example
+ * ```ts
+ * const suggestions = index.relatedTo({ title: draftTitle, body: draftBody, publishedAt: new Date() }, { k: 3, pastOnly: true })
+ * ```
+ */
+export type Draft = Omit<Article, 'id'> & {
+  /** The draft's future id, if it has one: a stored article with this id is left out of the results. */
+  id?: string
+}
 
 /** An article after validation: only the documented fields, with the parsed publication time. @internal */
 export interface ValidArticle {
@@ -81,4 +104,65 @@ export function validateArticle(value: unknown, where = 'article', requireId = t
     article[field] = Object.freeze([...(f as string[])])
   }
   return { article: Object.freeze(article), time }
+}
+
+/**
+ * Default of the `maxArticleLength` index option: at most 1,000,000 UTF-16 code units of title
+ * and body together (about 150,000 words, some 60 times the longest Reuters story).
+ *
+ * @example
+ * ```ts
+ * // A service taking drafts from the web: refuse anything over a tenth of the default.
+ * const index = new RelatedIndex({ maxArticleLength: DEFAULT_MAX_ARTICLE_LENGTH / 10 })
+ * ```
+ */
+export const DEFAULT_MAX_ARTICLE_LENGTH = 1_000_000
+
+/**
+ * What an index does with an article longer than `maxArticleLength`.
+ *
+ * @example
+ * ```ts
+ * // Index live blogs of any length by their first 200,000 characters.
+ * const index = new RelatedIndex({ maxArticleLength: 200_000, oversized: 'truncate' })
+ * ```
+ */
+export type OversizedPolicy = 'reject' | 'truncate'
+
+/**
+ * Applies the `maxArticleLength` limit to a validated article, before anything analyses it:
+ * `reject` throws `LIMIT_EXCEEDED` naming the field that does not fit (`title` when the title
+ * alone is too long, else `body`); `truncate` cuts the body, then the title, so that both fit,
+ * never splitting a surrogate pair, and returns the shortened article.
+ * @internal
+ */
+export function limitArticleLength(valid: ValidArticle, max: number, oversized: OversizedPolicy): ValidArticle {
+  const { title, body, id } = valid.article
+  const total = title.length + body.length
+  if (total <= max) return valid
+  if (oversized === 'reject') {
+    const field = title.length > max ? 'title' : 'body'
+    const where = id === '' ? '' : ` (article ${quoteId(id)})`
+    const expected = `at most ${max} characters of title and body together (maxArticleLength)`
+    const got = `${total} characters (title ${title.length}, body ${body.length})`
+    throw new RelatedArticlesError(
+      'LIMIT_EXCEEDED',
+      `${field}${where} must be ${expected}, got ${got}; raise maxArticleLength or set oversized: 'truncate'`,
+      { field, ...(id === '' ? {} : { id }), expected, got },
+    )
+  }
+  const shortTitle = cut(title, max)
+  const article: Article = { ...valid.article, title: shortTitle, body: cut(body, max - shortTitle.length) }
+  return { article: Object.freeze(article), time: valid.time }
+}
+
+/** The first `length` code units of `text` (one fewer rather than half a surrogate pair), as a copy. */
+function cut(text: string, length: number): string {
+  if (text.length <= length) return text
+  let end = length
+  const last = text.charCodeAt(end - 1)
+  if (last >= 0xd800 && last <= 0xdbff) end--
+  // Concatenate, then slice: V8 flattens the concatenation into a new string, so the result does
+  // not keep the caller's (possibly 50 MB) string alive the way a plain slice would.
+  return (' ' + text.slice(0, end)).slice(1)
 }

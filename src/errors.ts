@@ -1,6 +1,13 @@
 /**
  * Every error this library throws on purpose is a {@link RelatedArticlesError} with a `code`
  * from this catalogue, so callers can branch on `error.code` rather than on message text.
+ *
+ * @example
+ * ```ts
+ * function httpStatus(code: RelatedArticlesErrorCode): number {
+ *   return code === 'NOT_FOUND' ? 404 : code === 'DUPLICATE_ID' ? 409 : 400
+ * }
+ * ```
  */
 export type RelatedArticlesErrorCode =
   /** An article (or a draft) is missing a field or has one of the wrong type or shape. */
@@ -17,10 +24,25 @@ export type RelatedArticlesErrorCode =
   | 'SNAPSHOT_CORRUPT'
   /** A snapshot was written by an incompatible (newer) format version. */
   | 'SNAPSHOT_VERSION'
-  /** A call that is not allowed in the current state (for example a query inside `onProgress`). */
+  /**
+   * A call that is not allowed in the current state: changing the index while `iterateRelated` is
+   * under way, calling the index from a query's `filter`, or changing it from `addAll`'s `onProgress`.
+   */
   | 'INVALID_STATE'
 
-/** Details that help a caller or a log line locate the problem. */
+/**
+ * Details that help a caller or a log line locate the problem; the error carries them as its
+ * own properties.
+ *
+ * @example
+ * ```ts
+ * throw new RelatedArticlesError('INVALID_ARTICLE', 'title must be a string, got number 7', {
+ *   field: 'title',
+ *   expected: 'a string',
+ *   got: 'number 7',
+ * })
+ * ```
+ */
 export interface RelatedArticlesErrorDetails {
   /** The field or option at fault, as a path such as `body`, `tags[2]` or `weights.entities`. */
   field?: string
@@ -32,18 +54,41 @@ export interface RelatedArticlesErrorDetails {
   got?: string
 }
 
-/** The one error type of this library. `code` says what went wrong; `message` says where. */
+/**
+ * The one error type of this library. `code` says what went wrong; `message` says where.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   index.add({ id: 'a1', title: 'Headline' } as Article)
+ * } catch (error) {
+ *   if (!(error instanceof RelatedArticlesError)) throw error
+ *   console.log(error.code, error.field, error.message)
+ *   // INVALID_ARTICLE body body (article "a1") must be a string, got undefined
+ * }
+ * ```
+ */
 export class RelatedArticlesError extends Error {
+  /** Always `'RelatedArticlesError'`. */
   override readonly name = 'RelatedArticlesError'
+  /** What went wrong, from the {@link RelatedArticlesErrorCode} catalogue. */
   readonly code: RelatedArticlesErrorCode
+  /** The field or option at fault, such as `title`, `tags[2]` or `weights.entities`, when there is one. */
   readonly field: string | undefined
+  /** The id of the article involved, when there is one. */
   readonly id: string | undefined
+  /** What was expected, in words, when the message says. */
+  readonly expected: string | undefined
+  /** What was found, in words, when the message says. */
+  readonly got: string | undefined
 
   constructor(code: RelatedArticlesErrorCode, message: string, details: RelatedArticlesErrorDetails = {}) {
     super(message)
     this.code = code
     this.field = details.field
     this.id = details.id
+    this.expected = details.expected
+    this.got = details.got
   }
 }
 
@@ -71,6 +116,11 @@ export function describeValue(value: unknown): string {
   }
 }
 
+/** An id as a message shows it: JSON-quoted, long ids cut to 60 characters. @internal */
+export function quoteId(id: string): string {
+  return JSON.stringify(id.length > 60 ? `${id.slice(0, 57)}...` : id)
+}
+
 /**
  * Builds the standard message "`<field>` must be <expected>, got <description>" and the error.
  * @internal
@@ -82,7 +132,7 @@ export function invalid(
   value: unknown,
   id?: string,
 ): RelatedArticlesError {
-  const where = id === undefined ? '' : ` (article ${JSON.stringify(id.length > 60 ? `${id.slice(0, 57)}...` : id)})`
+  const where = id === undefined ? '' : ` (article ${quoteId(id)})`
   const got = describeValue(value)
   return new RelatedArticlesError(code, `${field}${where} must be ${expected}, got ${got}`, {
     field,

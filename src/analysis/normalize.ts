@@ -17,6 +17,12 @@ export { stripHtml }
  *
  * The list comes from real news pages: share buttons, comment boxes, "Related Articles" boxes,
  * relative timestamps ("8 hours ago") and source bylines ("- South China Morning Post").
+ *
+ * @example
+ * ```ts
+ * // Also drop this site's footer line and its "Read more: …" links.
+ * new RelatedIndex({ analysis: { clutter: [...DEFAULT_CLUTTER, 'Copyright Example News', /^read more:/i] } })
+ * ```
  */
 export const DEFAULT_CLUTTER: readonly (string | RegExp)[] = Object.freeze([
   'Advertisement',
@@ -116,10 +122,18 @@ function replaceSpecial(char: string): string {
  */
 export function normalizeUnicode(text: string): string {
   let result = isWellFormed(text) ? text : toWellFormed(text)
+  // ICU reorders a run of combining marks in quadratic time; no script needs more than a few
+  // per letter, so cap runs at 30 first, as Unicode's Stream-Safe Text Format (UAX #15) does.
+  if (MARK_RUN.test(result)) result = result.replace(LONG_MARK_RUN, (run) => run.slice(0, MAX_MARKS_PER_LETTER))
   result = result.normalize('NFKC')
   SPECIAL_CHARACTERS.lastIndex = 0
   return SPECIAL_CHARACTERS.test(result) ? result.replace(SPECIAL_CHARACTERS, replaceSpecial) : result
 }
+
+/** Longest run of combining marks kept on one letter (UAX #15's stream-safe limit). */
+const MAX_MARKS_PER_LETTER = 30
+const MARK_RUN = /\p{M}{31}/u
+const LONG_MARK_RUN = /\p{M}{31,}/gu
 
 // Node 20 has String.prototype.isWellFormed/toWellFormed, but TypeScript's ES2022 lib does not.
 type WellFormedString = string & { isWellFormed(): boolean; toWellFormed(): string }

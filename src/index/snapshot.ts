@@ -15,7 +15,7 @@
  * dateFlags      n bytes  bit 0: `publishedAt` was a Date (JSON turned it into a string)
  * 3 × field      text, entities, tags:
  *   termCount    u32      then json: the vocabulary, term strings in id order
- *   display      json     [[termId, display string], …]: readable forms that differ from the term
+ *   display      json     [[termId, display string], …]: the readable form recorded for each term
  *   lengths      n × u32  terms in each article's forward list
  *   termIds      Σ × i32  each list's term ids, strictly increasing
  *   weights      Σ × f32  raw tf weights, > 0
@@ -39,16 +39,42 @@ import { RelatedArticlesError, invalid } from '../errors.js'
 import type { FieldIndex, ForwardList } from './field-index.js'
 import type { ArticleStore } from './store.js'
 
-/** Version of the binary layout written by `serialize`; readers refuse newer versions. */
+/**
+ * Version of the binary layout written by `serialize`; readers refuse newer versions with
+ * `SNAPSHOT_VERSION`.
+ *
+ * @example
+ * ```ts
+ * import { SNAPSHOT_FORMAT_VERSION } from 'related-articles'
+ *
+ * // Keep one file per format, so a deploy of an older library never meets a newer file.
+ * writeFileSync(`archive.v${SNAPSHOT_FORMAT_VERSION}.snapshot`, index.serialize())
+ * ```
+ */
 export const SNAPSHOT_FORMAT_VERSION = 1
 
 /**
  * Default of `maxSnapshotBytes`: 2 GiB, about 70 times the snapshot of 19,043 full-text Reuters
  * articles (29 MB), and the most `fs.readFile` reads in one call.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_MAX_SNAPSHOT_BYTES } from 'related-articles'
+ *
+ * if (statSync(file).size > DEFAULT_MAX_SNAPSHOT_BYTES) throw new Error(`${file} is too large to load`)
+ * ```
  */
 export const DEFAULT_MAX_SNAPSHOT_BYTES = 2 ** 31
 
-/** Options of `RelatedIndex.deserialize`. */
+/**
+ * Options of `RelatedIndex.deserialize`.
+ *
+ * @example
+ * ```ts
+ * // A snapshot uploaded by someone else: refuse anything above 100 MB before reading it.
+ * const index = RelatedIndex.deserialize(bytes, { maxSnapshotBytes: 100 * 1024 * 1024 })
+ * ```
+ */
 export interface DeserializeOptions {
   /**
    * Refuse (with `LIMIT_EXCEEDED`) a snapshot larger than this many bytes, before reading it.
@@ -116,25 +142,22 @@ export function writeSnapshot(store: ArticleStore, options: unknown, libraryVers
   for (const chunk of chunks) w.string(chunk)
   w.bytes(flags)
 
-  const displays: Record<FieldName, (id: number) => string> = {
-    text: (id) => store.termWord(id),
-    entities: (id) => store.entityName(id),
-    tags: (id) => store.tagName(id),
-  }
-  for (const name of FIELD_NAMES) writeField(w, store[name], slots, displays[name])
+  for (const name of FIELD_NAMES) writeField(w, store[name], slots, (id) => store.displayEntry(name, id))
   w.u32(crc32(w.view()))
   return w.finish()
 }
 
-function writeField(w: ByteWriter, field: FieldIndex, slots: number[], displayOf: (id: number) => string): void {
+function writeField(w: ByteWriter, field: FieldIndex, slots: number[], displayOf: (id: number) => string | undefined): void {
   const v = field.vocabularySize
   const terms: string[] = new Array(v)
   const display: Array<[number, string]> = []
   for (let id = 0; id < v; id++) {
     const term = field.term(id)
     terms[id] = term
+    // Every recorded form, even one equal to its term: which form a term shows depends on
+    // the forms seen so far, and a later article must meet the same ones after a load.
     const shown = displayOf(id)
-    if (shown !== term) display.push([id, shown])
+    if (shown !== undefined) display.push([id, shown])
   }
   w.u32(v)
   w.string(JSON.stringify(terms))

@@ -74,6 +74,11 @@ export class ArticleStore {
     return this.timesBySlot[slot] as number
   }
 
+  /** The display forms recorded for each field, by term id (what a snapshot must keep). */
+  displayEntry(field: 'text' | 'entities' | 'tags', id: number): string | undefined {
+    return (field === 'text' ? this.termWords : field === 'entities' ? this.entityNames : this.tagNames).get(id)
+  }
+
   termWord(termId: number): string {
     return this.termWords.get(termId) ?? this.text.term(termId)
   }

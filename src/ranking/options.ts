@@ -1,10 +1,19 @@
 import type { AnalyzerOptions } from '../analysis/index.js'
-import type { Article } from '../article.js'
+import type { Article, OversizedPolicy } from '../article.js'
+import { DEFAULT_MAX_ARTICLE_LENGTH } from '../article.js'
 import { RelatedArticlesError, describeValue, invalid } from '../errors.js'
 import { parseDate } from '../dates.js'
 import { DEFAULT_K, MAX_K, RANKING_DEFAULTS } from './defaults.js'
 
-/** Weights of the signals in the final weighted mean. A weight of 0 switches a signal off. */
+/**
+ * Weights of the signals in the final weighted mean. A weight of 0 switches a signal off.
+ *
+ * @example
+ * ```ts
+ * // An archive without reliable dates: no time signal, names count as much as words.
+ * const index = new RelatedIndex({ weights: { time: 0, entities: 1 } })
+ * ```
+ */
 export interface SignalWeights {
   /** TF-IDF cosine of title and body. Defaults to {@link RANKING_DEFAULTS}.textWeight. */
   text: number
@@ -16,7 +25,15 @@ export interface SignalWeights {
   time: number
 }
 
-/** How publication time is scored. */
+/**
+ * How publication time is scored.
+ *
+ * @example
+ * ```ts
+ * // Background fades slowly (90 days), follow-ups quickly (7 days).
+ * const index = new RelatedIndex({ olderHalfLifeDays: 90, newerHalfLifeDays: 7 })
+ * ```
+ */
 export interface TimeOptions {
   /** Days after which time closeness halves, in both directions. Defaults to 14. */
   halfLifeDays?: number
@@ -26,7 +43,18 @@ export interface TimeOptions {
   newerHalfLifeDays?: number
 }
 
-/** Options of a {@link RelatedIndex}. Every field is optional; see {@link RANKING_DEFAULTS}. */
+/**
+ * Options of a {@link RelatedIndex}. Every field is optional; see {@link RANKING_DEFAULTS}.
+ *
+ * @example
+ * ```ts
+ * const index = new RelatedIndex({
+ *   titleWeight: 3, // headlines are written with care here
+ *   halfLifeDays: 30,
+ *   analysis: { clutter: ['Sign up for our newsletter'] },
+ * })
+ * ```
+ */
 export interface RelatedIndexOptions extends TimeOptions {
   /** Options of the analysis stage (stemmer, clutter list, demonyms …). */
   analysis?: AnalyzerOptions
@@ -42,9 +70,32 @@ export interface RelatedIndexOptions extends TimeOptions {
   maxCandidates?: number
   /** Text cosine at which two articles are near-duplicates. Defaults to 0.8. */
   duplicateThreshold?: number
+  /**
+   * Most UTF-16 code units of title and body together that an article (or a draft) may have: a
+   * positive integer or Infinity. Defaults to {@link DEFAULT_MAX_ARTICLE_LENGTH} (1,000,000).
+   */
+  maxArticleLength?: number
+  /**
+   * What to do with a longer article: `'reject'` (the default) throws `LIMIT_EXCEEDED` naming the
+   * field; `'truncate'` keeps (and stores) only the first `maxArticleLength` characters, body cut first.
+   */
+  oversized?: OversizedPolicy
 }
 
-/** Options of `related` and `relatedTo`. */
+/**
+ * Options of `related` and `relatedTo`.
+ *
+ * @example
+ * ```ts
+ * index.related('r10100', {
+ *   k: 5,
+ *   minScore: 0.2,
+ *   pastOnly: true,
+ *   sections: { exclude: ['Opinion'] },
+ *   filter: (article) => !article.tags?.includes('Sponsored'),
+ * })
+ * ```
+ */
 export interface RelatedOptions extends TimeOptions {
   /** Number of results, 1 to 1000. Defaults to 10. */
   k?: number
@@ -52,10 +103,18 @@ export interface RelatedOptions extends TimeOptions {
   minScore?: number
   /** Ids never to return. */
   exclude?: Iterable<string>
-  /** Keep only stored articles for which this returns true (applied before the top-k cut). */
+  /**
+   * Keep only stored articles for which this returns true (applied before the top-k cut). It may
+   * read the index (`get`, `has`, `ids`) but not query or change it: that throws `INVALID_STATE`.
+   */
   filter?: (article: Article) => boolean
   /** Keep only these sections (`include`) or drop these (`exclude`). Undated rules: an article without a section fails `include`. */
-  sections?: { include?: readonly string[]; exclude?: readonly string[] }
+  sections?: {
+    /** Keep only articles in one of these sections. */
+    include?: readonly string[]
+    /** Drop articles in any of these sections. */
+    exclude?: readonly string[]
+  }
   /** Keep only articles published at or after this time. Undated articles are kept. */
   publishedAfter?: string | Date
   /** Keep only articles published at or before this time. Undated articles are kept. */
@@ -81,6 +140,8 @@ export interface ResolvedIndexOptions {
   candidateTerms: number
   maxCandidates: number
   duplicateThreshold: number
+  maxArticleLength: number
+  oversized: OversizedPolicy
 }
 
 const INDEX_KEYS = new Set([
@@ -94,6 +155,8 @@ const INDEX_KEYS = new Set([
   'candidateTerms',
   'maxCandidates',
   'duplicateThreshold',
+  'maxArticleLength',
+  'oversized',
 ])
 const QUERY_KEYS = new Set([
   'k',
@@ -129,6 +192,9 @@ export function resolveIndexOptions(options: unknown): ResolvedIndexOptions {
   if (o.analysis !== undefined && (typeof o.analysis !== 'object' || o.analysis === null)) {
     throw invalid('INVALID_OPTION', 'analysis', 'an options object', o.analysis)
   }
+  if (o.oversized !== undefined && o.oversized !== 'reject' && o.oversized !== 'truncate') {
+    throw invalid('INVALID_OPTION', 'oversized', "'reject' or 'truncate'", o.oversized)
+  }
   return {
     analysis: o.analysis as AnalyzerOptions | undefined,
     weights,
@@ -146,6 +212,9 @@ export function resolveIndexOptions(options: unknown): ResolvedIndexOptions {
     duplicateThreshold:
       optionalNumber(o.duplicateThreshold, 'duplicateThreshold', { min: 0, max: 1, exclusiveMin: true }) ??
       RANKING_DEFAULTS.duplicateThreshold,
+    maxArticleLength:
+      optionalNumber(o.maxArticleLength, 'maxArticleLength', { min: 1, integer: true, allowInfinity: true }) ?? DEFAULT_MAX_ARTICLE_LENGTH,
+    oversized: (o.oversized as OversizedPolicy | undefined) ?? 'reject',
   }
 }
 

@@ -1,13 +1,13 @@
 import type { Analyzer } from '../analysis/index.js'
 import { createAnalyzer } from '../analysis/index.js'
 import type { Article, Draft } from '../article.js'
-import { validateArticle } from '../article.js'
-import { RelatedArticlesError, invalid } from '../errors.js'
+import { limitArticleLength, validateArticle } from '../article.js'
+import { RelatedArticlesError, invalid, quoteId } from '../errors.js'
 import type { ArticleFeatures } from '../index/store.js'
 import { ArticleStore } from '../index/store.js'
 import { QueryEngine } from './engine.js'
 import { toFeatures } from './features.js'
-import type { RelatedIndexOptions, RelatedOptions, ResolvedIndexOptions } from './options.js'
+import type { RelatedIndexOptions, RelatedOptions, ResolvedIndexOptions, ResolvedQueryOptions } from './options.js'
 import { resolveIndexOptions, resolveQueryOptions } from './options.js'
 import type { RelatedResult } from './result.js'
 import type { DeserializeOptions } from '../index/snapshot.js'
@@ -17,7 +17,14 @@ import type { RelatedAllOptions, RelatedEntry } from './batch.js'
 import { iterateSlots, splitBatchOptions } from './batch.js'
 import { LIBRARY_VERSION } from '../version.js'
 
-/** Progress of a bulk operation. */
+/**
+ * Progress of a bulk operation.
+ *
+ * @example
+ * ```ts
+ * index.addAll(articles, { onProgress: ({ done, total }) => process.stderr.write(`\rIndexed ${done}/${total ?? '?'}`) })
+ * ```
+ */
 export interface ProgressEvent {
   /** Articles processed so far. */
   done: number
@@ -25,13 +32,30 @@ export interface ProgressEvent {
   total: number | undefined
 }
 
-/** Options of {@link RelatedIndex.addAll}. */
+/**
+ * Options of {@link RelatedIndex.addAll}.
+ *
+ * @example
+ * ```ts
+ * index.addAll(articles, { onProgress: ({ done }) => { if (done % 1000 === 0) console.log(done) } })
+ * ```
+ */
 export interface AddAllOptions {
-  /** Called after each article is analysed (before anything is stored). */
+  /**
+   * Called after each article is analysed (before anything is stored). It may query the index,
+   * which does not hold the batch yet, but not change it: that throws `INVALID_STATE`.
+   */
   onProgress?: (progress: ProgressEvent) => void
 }
 
-/** Options of {@link RelatedIndex.affectedBy}. */
+/**
+ * Options of {@link RelatedIndex.affectedBy}.
+ *
+ * @example
+ * ```ts
+ * index.affectedBy('new-story', { k: 5 }) // the cached boxes show five stories
+ * ```
+ */
 export interface AffectedByOptions {
   /** Length of the cached lists to check. Defaults to 10. */
   k?: number
@@ -61,6 +85,9 @@ export class RelatedIndex {
   private readonly store = new ArticleStore()
   private readonly engine: QueryEngine
   private analysed = 0
+  /** Depth of caller callbacks running now: a query's `filter`, `addAll`'s `onProgress`. */
+  private inFilter = 0
+  private inProgress = 0
 
   /** @throws RelatedArticlesError `INVALID_OPTION` for an unknown option or a value out of range. */
   constructor(options: RelatedIndexOptions = {}) {
@@ -102,9 +129,11 @@ export class RelatedIndex {
 
   /**
    * Adds one article.
-   * @throws RelatedArticlesError `INVALID_ARTICLE` naming the field, or `DUPLICATE_ID`; the index is unchanged then.
+   * @throws RelatedArticlesError `INVALID_ARTICLE` naming the field, `DUPLICATE_ID`, or `LIMIT_EXCEEDED` when title and
+   *   body are longer than `maxArticleLength` (unless `oversized: 'truncate'`); the index is unchanged then.
    */
   add(article: Article): void {
+    this.checkIdle('add', false)
     const prepared = this.prepare(article)
     if (this.store.slotOf(prepared.article.id) !== undefined) throw duplicate(prepared.article.id)
     this.commit(prepared)
@@ -113,11 +142,19 @@ export class RelatedIndex {
   /**
    * Adds many articles, all or nothing: every article is validated and analysed before the
    * first is stored, so an error at the last one leaves the index as it was.
+   *
+   * @example
+   * ```ts
+   * const articles = readFileSync('articles.jsonl', 'utf8').trim().split('\n').map((line) => JSON.parse(line))
+   * index.addAll(articles, { onProgress: ({ done, total }) => process.stderr.write(`\r${done}/${total}`) })
+   * ```
    */
   addAll(articles: Iterable<Article>, options: AddAllOptions = {}): void {
+    this.checkIdle('addAll', false)
     if (articles === null || typeof articles !== 'object' || typeof (articles as Iterable<Article>)[Symbol.iterator] !== 'function') {
       throw invalid('INVALID_ARTICLE', 'articles', 'an iterable of articles', articles)
     }
+    if (typeof options !== 'object' || options === null) throw invalid('INVALID_OPTION', 'options', 'an options object { onProgress }', options)
     const onProgress = options.onProgress
     if (onProgress !== undefined && typeof onProgress !== 'function') {
       throw invalid('INVALID_OPTION', 'onProgress', 'a function', onProgress)
@@ -138,16 +175,24 @@ export class RelatedIndex {
       seen.add(id)
       batch.push(prepared)
       position++
-      onProgress?.({ done: position, total })
+      if (onProgress !== undefined) {
+        this.inProgress++
+        try {
+          onProgress({ done: position, total })
+        } finally {
+          this.inProgress--
+        }
+      }
     }
     for (const prepared of batch) this.commit(prepared)
   }
 
   /**
    * Replaces the stored article with the same id (or adds it when absent).
-   * @throws RelatedArticlesError `INVALID_ARTICLE`; the old version stays then.
+   * @throws RelatedArticlesError `INVALID_ARTICLE` or `LIMIT_EXCEEDED`; the old version stays then.
    */
   update(article: Article): void {
+    this.checkIdle('update', false)
     const prepared = this.prepare(article)
     this.store.delete(prepared.article.id)
     this.commit(prepared)
@@ -156,15 +201,26 @@ export class RelatedIndex {
   /** Removes an article; returns whether it was stored. */
   remove(id: string): boolean {
     if (typeof id !== 'string') throw invalid('INVALID_ARTICLE', 'id', 'a string', id)
+    this.checkIdle('remove', false)
     return this.store.delete(id)
   }
 
   /**
    * Related stories for a stored article, best first. The article itself never appears.
+   *
+   * @example
+   * ```ts
+   * for (const r of index.related('r10100', { k: 3 })) {
+   *   console.log(r.id, r.score.toFixed(3), r.reasons.sharedEntities.join(', '))
+   * }
+   * // r10876 0.479 ICO, International Coffee Organization, London, United States, Brazil
+   * // …
+   * ```
    * @throws RelatedArticlesError `NOT_FOUND` when the id is not stored, `INVALID_OPTION` for bad options.
    */
   related(id: string, options: RelatedOptions = {}): RelatedResult[] {
-    const q = resolveQueryOptions(options, this.resolved)
+    this.checkIdle('related', true)
+    const q = this.query(options)
     const slot = this.slotOrThrow(id)
     return this.engine.run(this.engine.profileOf(slot), q)
   }
@@ -172,10 +228,16 @@ export class RelatedIndex {
   /**
    * Related stories for an article that is not stored (an editor's draft). An `id`, if given,
    * is excluded from the results.
+   *
+   * @example
+   * ```ts
+   * index.relatedTo({ title: 'Coffee quota talks resume', body: 'Brazil and Colombia want the ICO to…' }, { k: 3 })
+   * ```
    */
   relatedTo(draft: Draft, options: RelatedOptions = {}): RelatedResult[] {
-    const q = resolveQueryOptions(options, this.resolved)
-    const { article, time } = validateArticle(draft, 'draft', false)
+    this.checkIdle('relatedTo', true)
+    const q = this.query(options)
+    const { article, time } = limitArticleLength(validateArticle(draft, 'draft', false), this.resolved.maxArticleLength, this.resolved.oversized)
     const features = toFeatures(this.analyzer.analyze(article), article, this.resolved)
     const profile = this.engine.profileOfDraft(features, time)
     const slot = article.id === '' ? undefined : this.store.slotOf(article.id)
@@ -186,11 +248,20 @@ export class RelatedIndex {
    * Ids of stored articles whose top-`k` list now contains `id` (for example right after adding
    * it), so a site can refresh exactly those cached lists. Costs one query per article that
    * shares a term, entity or tag with it.
+   *
+   * @example
+   * ```ts
+   * index.add(story)
+   * for (const id of index.affectedBy(story.id, { k: 5 })) cache.delete(`related:${id}`)
+   * ```
    */
   affectedBy(id: string, options: AffectedByOptions = {}): string[] {
+    this.checkIdle('affectedBy', true)
     const slot = this.slotOrThrow(id)
-    const k = options.k ?? 10
-    const q = resolveQueryOptions({ k }, this.resolved)
+    if (typeof options !== 'object' || options === null) throw invalid('INVALID_OPTION', 'options', 'an options object { k }', options)
+    const unknown = Object.keys(options).find((key) => key !== 'k')
+    if (unknown !== undefined) throw invalid('INVALID_OPTION', unknown, 'no option but k', (options as Record<string, unknown>)[unknown])
+    const q = resolveQueryOptions({ k: options.k ?? 10 }, this.resolved)
     const affected: string[] = []
     for (const other of this.engine.neighbours(slot)) {
       const results = this.engine.run(this.engine.profileOf(other), q)
@@ -204,7 +275,8 @@ export class RelatedIndex {
    * with no candidate pruning. Slower; used to check that pruning loses nothing.
    */
   relatedExhaustive(id: string, options: RelatedOptions = {}): RelatedResult[] {
-    const q = resolveQueryOptions(options, this.resolved)
+    this.checkIdle('relatedExhaustive', true)
+    const q = this.query(options)
     return this.engine.run(this.engine.profileOf(this.slotOrThrow(id)), q, true)
   }
 
@@ -212,6 +284,12 @@ export class RelatedIndex {
    * The related list of every stored article (or of `options.ids`), computed as one batch: idf
    * and norms once, then one inverted-index query per article. Holds every list in memory; use
    * {@link iterateRelated} to write lists out as they are computed.
+   *
+   * @example
+   * ```ts
+   * const lists = index.relatedAll({ k: 5 })
+   * lists.get('r10100')?.map((r) => r.id) // the same as index.related('r10100', { k: 5 })
+   * ```
    * @throws RelatedArticlesError `NOT_FOUND` for an id in `ids` that is not stored, `INVALID_OPTION` for bad options.
    */
   relatedAll(options: RelatedAllOptions = {}): Map<string, RelatedResult[]> {
@@ -223,10 +301,20 @@ export class RelatedIndex {
    * at a time, so memory stays bounded however large the archive. Options are checked when this
    * is called; changing the index before the iteration ends makes the next step throw
    * `INVALID_STATE`.
+   *
+   * @example
+   * ```ts
+   * const out = createWriteStream('related.jsonl')
+   * for (const [id, results] of index.iterateRelated({ k: 5 })) {
+   *   if (!out.write(`${JSON.stringify({ id, related: results.map((r) => r.id) })}\n`)) await once(out, 'drain')
+   * }
+   * out.end()
+   * ```
    */
   iterateRelated(options: RelatedAllOptions = {}): Generator<RelatedEntry, void, undefined> {
+    this.checkIdle('iterateRelated', true)
     const { ids, onProgress, query } = splitBatchOptions(options)
-    const q = resolveQueryOptions(query, this.resolved)
+    const q = this.query(query)
     const slots = (ids ?? this.ids().sort(compareCodeUnits)).map((id) => this.slotOrThrow(id))
     return iterateSlots(this.store, this.engine, slots, q, onProgress)
   }
@@ -235,6 +323,11 @@ export class RelatedIndex {
    * The index as snapshot bytes (format in `src/index/snapshot.ts`): options, articles and every
    * field's vocabulary and term lists. {@link RelatedIndex.deserialize} loads it without
    * analysing anything.
+   *
+   * @example
+   * ```ts
+   * writeFileSync('archive.snapshot', index.serialize())
+   * ```
    */
   serialize(): Uint8Array {
     const { analysis, ...rest } = this.resolved
@@ -245,6 +338,11 @@ export class RelatedIndex {
   /**
    * Loads an index from {@link serialize}'s bytes; every query then answers exactly as the
    * serialised index did.
+   *
+   * @example
+   * ```ts
+   * const index = RelatedIndex.deserialize(readFileSync('archive.snapshot'))
+   * ```
    * @throws RelatedArticlesError `SNAPSHOT_CORRUPT` for truncated, damaged or foreign bytes,
    *   `SNAPSHOT_VERSION` for a newer format, `LIMIT_EXCEEDED` above `maxSnapshotBytes`.
    */
@@ -265,13 +363,58 @@ export class RelatedIndex {
     if (typeof id !== 'string') throw invalid('INVALID_ARTICLE', 'id', 'a string', id)
     const slot = this.store.slotOf(id)
     if (slot === undefined) {
-      throw new RelatedArticlesError('NOT_FOUND', `No article with id ${JSON.stringify(id)} is stored`, { field: 'id', id })
+      throw new RelatedArticlesError('NOT_FOUND', `No article with id ${quoteId(id)} is stored`, {
+        field: 'id',
+        id,
+        expected: 'the id of a stored article',
+        got: quoteId(id),
+      })
     }
     return slot
   }
 
+  /**
+   * Refuses a call made from inside a caller's callback: a query's `filter` may not query or
+   * change the index (the engine's scratch buffers are in use), and `addAll`'s `onProgress` may
+   * not change it (the batch is checked against the store as it was).
+   */
+  private checkIdle(call: string, isQuery: boolean): void {
+    if (this.inFilter > 0) {
+      throw new RelatedArticlesError(
+        'INVALID_STATE',
+        `${call}() was called inside a query's filter callback; a filter must only inspect the article it is given`,
+        { field: 'filter', expected: 'no index calls but get/has/ids/size', got: `${call}()` },
+      )
+    }
+    if (!isQuery && this.inProgress > 0) {
+      throw new RelatedArticlesError(
+        'INVALID_STATE',
+        `${call}() was called inside addAll's onProgress callback; change the index after addAll returns`,
+        { field: 'onProgress', expected: 'no changes to the index', got: `${call}()` },
+      )
+    }
+  }
+
+  /** Resolved query options, with the caller's filter marked as a callback (see {@link checkIdle}). */
+  private query(options: unknown): ResolvedQueryOptions {
+    const q = resolveQueryOptions(options, this.resolved)
+    const filter = q.filter
+    if (filter === undefined) return q
+    return {
+      ...q,
+      filter: (article) => {
+        this.inFilter++
+        try {
+          return filter(article)
+        } finally {
+          this.inFilter--
+        }
+      },
+    }
+  }
+
   private prepare(value: unknown): Prepared {
-    const { article, time } = validateArticle(value)
+    const { article, time } = limitArticleLength(validateArticle(value), this.resolved.maxArticleLength, this.resolved.oversized)
     const slot = this.store.slotOf(article.id)
     const stored = slot === undefined ? undefined : this.store.articleAt(slot)
     if (slot !== undefined && stored !== undefined && sameAnalysisInput(stored, article)) {
@@ -292,9 +435,11 @@ function compareCodeUnits(a: string, b: string): number {
 }
 
 function duplicate(id: string): RelatedArticlesError {
-  return new RelatedArticlesError('DUPLICATE_ID', `id ${JSON.stringify(id)} is already stored; use update() to replace it`, {
+  return new RelatedArticlesError('DUPLICATE_ID', `id ${quoteId(id)} is already stored; use update() to replace it`, {
     field: 'id',
     id,
+    expected: 'an id that is not stored yet',
+    got: quoteId(id),
   })
 }
 
@@ -303,6 +448,8 @@ function withPosition(error: unknown, position: number): unknown {
   const wrapped = new RelatedArticlesError(error.code, `articles[${position}]: ${error.message}`, {
     field: `articles[${position}].${error.field ?? ''}`.replace(/\.$/, ''),
     ...(error.id === undefined ? {} : { id: error.id }),
+    ...(error.expected === undefined ? {} : { expected: error.expected }),
+    ...(error.got === undefined ? {} : { got: error.got }),
   })
   return wrapped
 }
