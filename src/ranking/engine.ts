@@ -52,7 +52,9 @@ export class QueryEngine {
   private dense = new Float64Array(0)
   private touched = new Int32Array(0)
   private pool = new Int32Array(0)
-  private scratch = new Float64Array(0)
+  private heap = new Float64Array(64)
+  /** Set by {@link moveTopToFront}: how many pool slots passed its score conditions. */
+  private qualifying = 0
   private touchedCount = 0
 
   constructor(
@@ -92,10 +94,12 @@ export class QueryEngine {
     this.reserve()
     const text = profile.text
     const nTerms = text.ids.length
+    const active = this.activeWeights(profile, q.weights)
     let selected = exhaustive ? nTerms : Math.min(nTerms, this.options.candidateTerms)
     this.accumulateText(text, 0, selected)
-    this.accumulateField(this.store.entities, profile.entities, this.accEntities, false)
-    this.accumulateField(this.store.tags, profile.tags, this.accTags, false)
+    // A signal with no weight can neither score nor usefully select a candidate: skip its postings.
+    if (active.entities > 0) this.accumulateField(this.store.entities, profile.entities, this.accEntities, false)
+    if (active.tags > 0) this.accumulateField(this.store.tags, profile.tags, this.accTags, false)
     try {
       const filtered = hasFilters(q)
       let n = this.admit(0, 0, profile, q, filtered)
@@ -107,29 +111,27 @@ export class QueryEngine {
         n = this.admit(before, n, profile, q, filtered)
       }
       // Sections only score candidates found otherwise: one section can hold much of the archive.
-      this.accumulateField(this.store.tags, profile.tags, this.accTags, true)
-      const active = this.activeWeights(profile, q.weights)
+      if (active.tags > 0) this.accumulateField(this.store.tags, profile.tags, this.accTags, true)
       this.fillDense(text)
       if (selected < nTerms) {
         // Keep the best candidates by what is known so far (strongest terms, entities, tags; time
         // left out as it is the same bounded bonus for all), then make their text scores exact.
         if (n > this.options.maxCandidates) {
           this.scoreInto(n, profile, { ...active, time: 0 }, q)
-          n = this.keepTop(n, this.options.maxCandidates)
+          n = this.moveTopToFront(n, this.options.maxCandidates, -Infinity)
         }
         this.completeText(n, text, selected)
       }
       this.scoreInto(n, profile, active, q)
-      n = this.keepScoring(n, q.minScore)
       // Build result objects only for the best few; widen when duplicate folding used them up.
       const want = q.diversity > 0 ? q.k * 4 : q.k
       for (let m = q.foldDuplicates || q.diversity > 0 ? 2 * want + 8 : want; ; m *= 4) {
-        const size = n > m ? this.keepTop(n, m) : n
+        const size = this.moveTopToFront(n, m, q.minScore)
         const ranked: Candidate[] = []
         for (let i = 0; i < size; i++) ranked.push(this.candidate(this.pool[i] as number, profile, active, q))
         ranked.sort(byRank)
         const chosen = this.select(ranked, q)
-        if (chosen.length >= q.k || size === n) return chosen.map((c) => this.toResult(c, profile, active))
+        if (chosen.length >= q.k || size >= this.qualifying) return chosen.map((c) => this.toResult(c, profile, active))
       }
     } finally {
       this.clear(text)
@@ -196,36 +198,57 @@ export class QueryEngine {
     }
   }
 
-  /** Keeps, in place, the pool slots with a positive score of at least `minScore`; returns the new size. */
-  private keepScoring(n: number, minScore: number): number {
+  /**
+   * Moves to the front of the pool every slot whose score is positive, at least `minScore` and
+   * among the `m` best (ties with the `m`-th all kept, for the full tie-break chain to settle),
+   * and returns how many there are; `qualifying` is then the number of slots that pass the
+   * score conditions at all. One pass with a small min-heap of scores, one to partition.
+   */
+  private moveTopToFront(n: number, m: number, minScore: number): number {
     const { pool, scores } = this
+    const heap = this.heap.length >= m ? this.heap : (this.heap = new Float64Array(Math.max(m, this.heap.length * 2)))
+    let size = 0
+    let qualifying = 0
+    for (let i = 0; i < n; i++) {
+      const score = scores[pool[i] as number] as number
+      if (!(score > 0 && score >= minScore)) continue
+      qualifying++
+      if (size < m) {
+        // sift up
+        let j = size++
+        while (j > 0) {
+          const parent = (j - 1) >> 1
+          if ((heap[parent] as number) <= score) break
+          heap[j] = heap[parent] as number
+          j = parent
+        }
+        heap[j] = score
+      } else if (score > (heap[0] as number)) {
+        // replace the minimum and sift down
+        let j = 0
+        for (;;) {
+          const left = 2 * j + 1
+          if (left >= size) break
+          const right = left + 1
+          const child = right < size && (heap[right] as number) < (heap[left] as number) ? right : left
+          if ((heap[child] as number) >= score) break
+          heap[j] = heap[child] as number
+          j = child
+        }
+        heap[j] = score
+      }
+    }
+    this.qualifying = qualifying
+    const threshold = size < m ? -Infinity : (heap[0] as number)
     let kept = 0
     for (let i = 0; i < n; i++) {
       const slot = pool[i] as number
       const score = scores[slot] as number
-      if (score > 0 && score >= minScore) pool[kept++] = slot
+      if (score > 0 && score >= minScore && score >= threshold) {
+        pool[i] = pool[kept] as number
+        pool[kept++] = slot
+      }
     }
-    return kept
-  }
-
-  /**
-   * Moves the pool slots scoring at least the `m`-th best score to the front, in their current
-   * order, and returns how many there are (ties with the `m`-th are all kept, for the full
-   * tie-break chain to settle). The rest stay behind them, so a wider pass can still use them.
-   */
-  private keepTop(n: number, m: number): number {
-    const values = this.scratch.subarray(0, n)
-    for (let i = 0; i < n; i++) values[i] = this.scores[this.pool[i] as number] as number
-    const threshold = kthLargest(values, m)
-    const { pool, scores } = this
-    const rest: number[] = []
-    let kept = 0
-    for (let i = 0; i < n; i++) {
-      const slot = pool[i] as number
-      if ((scores[slot] as number) >= threshold) pool[kept++] = slot
-      else rest.push(slot)
-    }
-    for (let i = 0; i < rest.length; i++) pool[kept + i] = rest[i] as number
     return kept
   }
 
@@ -424,12 +447,13 @@ export class QueryEngine {
   }
 
   private clear(text: QueryVector): void {
+    const { touched, accText, accEntities, accTags, seen } = this
     for (let i = 0; i < this.touchedCount; i++) {
-      const d = this.touched[i] as number
-      this.accText[d] = 0
-      this.accEntities[d] = 0
-      this.accTags[d] = 0
-      this.seen[d] = 0
+      const d = touched[i] as number
+      accText[d] = 0
+      accEntities[d] = 0
+      accTags[d] = 0
+      seen[d] = 0
     }
     this.touchedCount = 0
     for (let i = 0; i < text.ids.length; i++) this.dense[text.ids[i] as number] = 0
@@ -446,39 +470,12 @@ export class QueryEngine {
       this.scores = new Float64Array(size)
       this.touched = new Int32Array(size)
       this.pool = new Int32Array(size)
-      this.scratch = new Float64Array(size)
     }
     const vocab = this.store.text.vocabularySize
     if (this.dense.length < vocab) this.dense = new Float64Array(Math.max(vocab, this.dense.length * 2, 64))
   }
 }
 
-/** The k-th largest value (1-based) by quickselect; reorders `values`. */
-export function kthLargest(values: Float64Array, k: number): number {
-  let lo = 0
-  let hi = values.length - 1
-  const target = k - 1
-  while (lo < hi) {
-    const pivot = values[(lo + hi) >>> 1] as number
-    let i = lo
-    let j = hi
-    while (i <= j) {
-      while ((values[i] as number) > pivot) i++
-      while ((values[j] as number) < pivot) j--
-      if (i <= j) {
-        const tmp = values[i] as number
-        values[i] = values[j] as number
-        values[j] = tmp
-        i++
-        j--
-      }
-    }
-    if (target <= j) hi = j
-    else if (target >= i) lo = i
-    else break
-  }
-  return values[target] as number
-}
 
 const EMPTY_VECTOR: QueryVector = { ids: new Int32Array(0), weights: new Float64Array(0) }
 
