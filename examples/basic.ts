@@ -2,7 +2,7 @@
  * The smallest useful program: index a handful of articles, ask for related stories, print them.
  * Run with `npx tsx examples/basic.ts`.
  */
-import { RelatedIndex } from '../src/index.js'
+import { RelatedIndex } from '../src/index.js' // in your project: from 'related-articles'
 
 const index = new RelatedIndex()
 index.addAll([
@@ -36,6 +36,10 @@ index.addAll([
   },
 ])
 
+// Up to three stories; the rate cut shares no names or words with the talks, so it is not listed.
+// Prints:
+//   talks-end  0.684  entities: Istanbul, Russia, Ukraine, Ukraine war  words: ceasefire, talks, zelensky
+//   drones     0.565  entities: Russia, Ukraine, Kyiv, Ukraine war  words: russian, ukrainian
 for (const r of index.related('talks-open', { k: 3 })) {
   console.log(`${r.id.padEnd(10)} ${r.score.toFixed(3)}  entities: ${r.reasons.sharedEntities.join(', ') || '-'}  words: ${r.reasons.sharedTerms.join(', ')}`)
 }

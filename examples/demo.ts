@@ -8,6 +8,12 @@ import { fileURLToPath } from 'node:url'
 import { formatRelatedTable } from '../src/cli/table.js'
 import { RelatedIndex, type Article } from '../src/index.js'
 
+// `npm run demo | head` closes the pipe early: that is the reader's choice, not an error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0)
+  throw error
+})
+
 const here = dirname(fileURLToPath(import.meta.url))
 const file = resolve(here, 'data/reuters-sample.jsonl')
 const articles: Article[] = readFileSync(file, 'utf8')

@@ -33,7 +33,21 @@ export const DEFAULT_STOP_WORDS: readonly string[] = Object.freeze([
 /** Words longer than this are never terms (URL fragments, hashes, run-together junk). */
 export const MAX_TERM_LENGTH = 64
 
-/** Options of {@link createAnalyzer}. Every option is optional; see {@link DEFAULT_ANALYZER_OPTIONS}. */
+/**
+ * Options of the analysis stage (the `analysis` index option). Every option is optional; see
+ * {@link DEFAULT_ANALYZER_OPTIONS}.
+ *
+ * @example
+ * ```ts
+ * const index = new RelatedIndex({
+ *   analysis: {
+ *     stemmer: 'porter-de', // a German archive
+ *     clutter: [...DEFAULT_CLUTTER, 'Jetzt abonnieren'],
+ *     numbers: 'years',
+ *   },
+ * })
+ * ```
+ */
 export interface AnalyzerOptions {
   /**
    * Stemmer applied to index terms (see {@link StemmerName}); `'none'` keeps lower-cased words.
@@ -78,7 +92,15 @@ export interface AnalyzerOptions {
   stopWords?: readonly string[]
 }
 
-/** The defaults of every {@link AnalyzerOptions} option. */
+/**
+ * The defaults of every {@link AnalyzerOptions} option.
+ *
+ * @example
+ * ```ts
+ * // The default stop words plus a site's own boilerplate words.
+ * new RelatedIndex({ analysis: { stopWords: [...DEFAULT_ANALYZER_OPTIONS.stopWords, 'newsletter'] } })
+ * ```
+ */
 export const DEFAULT_ANALYZER_OPTIONS: Readonly<Required<AnalyzerOptions>> = Object.freeze({
   stemmer: 'porter',
   clutter: DEFAULT_CLUTTER,
@@ -90,7 +112,15 @@ export const DEFAULT_ANALYZER_OPTIONS: Readonly<Required<AnalyzerOptions>> = Obj
   stopWords: DEFAULT_STOP_WORDS,
 })
 
-/** Turns articles into {@link Analysis} values. Create one with {@link createAnalyzer} and reuse it. */
+/**
+ * Turns articles into {@link Analysis} values. Create one with {@link createAnalyzer} and reuse it.
+ *
+ * @example
+ * ```ts
+ * const analyzer = createAnalyzer({ stemmer: 'none' })
+ * analyzer.normalize('<p>Rates cut</p>\nAdvertisement') // '\nRates cut\n'
+ * ```
+ */
 export interface Analyzer {
   /** The options in force, defaults filled in. */
   readonly options: Readonly<Required<AnalyzerOptions>>
@@ -114,7 +144,18 @@ const TERM_SHAPE = /^[\p{L}\p{N}][\p{L}\p{M}\p{N}.,'&_-]*$/u
 const HAS_LETTER = /\p{L}/u
 const YEAR_LIKE = /^\d{4}$/
 
-/** Creates an analyzer. Options are validated here; a bad one throws `INVALID_OPTION` naming it. */
+/**
+ * Creates an analyzer. Options are validated here; a bad one throws `INVALID_OPTION` naming it.
+ *
+ * @example
+ * ```ts
+ * import { createAnalyzer } from 'related-articles'
+ *
+ * const analyzer = createAnalyzer({ numbers: 'years' })
+ * const { title, entities } = analyzer.analyze({ title: 'Lavrov visits Pyongyang', body: 'Sergey Lavrov met Kim Jong-un.' })
+ * entities.map((e) => e.display) // ['Kim Jong-un', 'Pyongyang', 'Sergey Lavrov']
+ * ```
+ */
 export function createAnalyzer(options?: AnalyzerOptions): Analyzer {
   const resolved = resolveOptions(options)
   const stem: StemFunction = getStemmer(resolved.stemmer)
@@ -257,6 +298,14 @@ let defaultAnalyzer: Analyzer | undefined
 /**
  * Analyses one article. Without options it reuses one shared default analyzer; with options it
  * builds a new analyzer per call, so prefer {@link createAnalyzer} when analysing many articles.
+ *
+ * @example
+ * ```ts
+ * import { analyze } from 'related-articles'
+ *
+ * const { body } = analyze({ title: '', body: 'Tariffs on steel. Advertisement More tariffs.' })
+ * body.get('tariff') // 2: the clutter is gone and both forms stem to "tariff"
+ * ```
  */
 export function analyze(input: AnalysisInput, options?: AnalyzerOptions): Analysis {
   if (options === undefined) {

@@ -6,6 +6,12 @@
  * table replaces this one (spread it to extend: `{ ...DEFAULT_DEMONYMS, bavarian: 'Bavaria' }`).
  * Ambiguous words are left out on purpose: "Indian" (India or Native American), "Georgian"
  * (Georgia the country or the US state), "Korean" (North or South), "Dominican", "Congolese".
+ *
+ * @example
+ * ```ts
+ * // Regional names for a German regional paper; the default table still applies.
+ * new RelatedIndex({ analysis: { demonyms: { ...DEFAULT_DEMONYMS, bavarian: 'Bavaria', saxon: 'Saxony' } } })
+ * ```
  */
 export const DEFAULT_DEMONYMS: Readonly<Record<string, string>> = Object.freeze({
   afghan: 'Afghanistan',

@@ -3,7 +3,15 @@
  * {@link Analysis}, never raw text, so analysis can be cached, swapped or run elsewhere.
  */
 
-/** Names of the stemmers that can be selected. `none` keeps lower-cased words as they are. */
+/**
+ * Names of the stemmers that can be selected. `none` keeps lower-cased words as they are.
+ *
+ * @example
+ * ```ts
+ * const stemmer: StemmerName = 'porter-fr'
+ * const index = new RelatedIndex({ analysis: { stemmer } })
+ * ```
+ */
 export type StemmerName =
   | 'porter'
   | 'lancaster'
@@ -18,7 +26,15 @@ export type StemmerName =
   | 'porter-ru'
   | 'porter-sv'
 
-/** One named entity of an article. */
+/**
+ * One named entity of an article.
+ *
+ * @example
+ * ```ts
+ * analyze({ title: 'Lavrov in Pyongyang', body: 'Sergey Lavrov arrived.' }).entities[1]
+ * // { key: 'sergey lavrov', display: 'Sergey Lavrov', count: 2, inTitle: true, … }
+ * ```
+ */
 export interface EntityMention {
   /** Stable matching key: case- and diacritic-folded, single-spaced ("sergey lavrov", "lodz"). */
   key: string
@@ -36,7 +52,15 @@ export interface EntityMention {
   origin: 'text' | 'supplied' | 'tag'
 }
 
-/** What analysis produces for one article. */
+/**
+ * What analysis produces for one article.
+ *
+ * @example
+ * ```ts
+ * const a: Analysis = analyze({ title: 'Rates cut', body: 'The Bank of England cut rates.' })
+ * a.title.get('rate') // 1
+ * ```
+ */
 export interface Analysis {
   /** Index terms of the title (stems) with their counts. */
   title: Map<string, number>
@@ -50,7 +74,14 @@ export interface Analysis {
   wordCount: number
 }
 
-/** What analysis reads from an article. */
+/**
+ * What analysis reads from an article.
+ *
+ * @example
+ * ```ts
+ * const input: AnalysisInput = { title: 'Rates cut', body: '<p>The Bank of England cut rates.</p>', tags: ['Economy'] }
+ * ```
+ */
 export interface AnalysisInput {
   title: string
   body: string

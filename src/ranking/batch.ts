@@ -18,7 +18,14 @@ import type { QueryEngine } from './engine.js'
 import type { RelatedOptions, ResolvedQueryOptions } from './options.js'
 import type { RelatedResult } from './result.js'
 
-/** Progress of {@link RelatedIndex.relatedAll} and {@link RelatedIndex.iterateRelated}. */
+/**
+ * Progress of {@link RelatedIndex.relatedAll} and {@link RelatedIndex.iterateRelated}.
+ *
+ * @example
+ * ```ts
+ * index.relatedAll({ k: 5, onProgress: ({ done, total }) => process.stderr.write(`\r${done}/${total}`) })
+ * ```
+ */
 export interface BatchProgress {
   /** Related lists computed so far. */
   done: number
@@ -26,7 +33,15 @@ export interface BatchProgress {
   total: number
 }
 
-/** Options of `relatedAll` and `iterateRelated`: every option of `related`, plus these. */
+/**
+ * Options of `relatedAll` and `iterateRelated`: every option of `related`, plus these.
+ *
+ * @example
+ * ```ts
+ * // Lists for the front page's stories only, past stories only, at least a modest match.
+ * const lists = index.relatedAll({ ids: frontPageIds, k: 4, pastOnly: true, minScore: 0.2 })
+ * ```
+ */
 export interface RelatedAllOptions extends RelatedOptions {
   /**
    * The stored articles to compute lists for, in this order. Defaults to every stored article,
@@ -37,7 +52,16 @@ export interface RelatedAllOptions extends RelatedOptions {
   onProgress?: (progress: BatchProgress) => void
 }
 
-/** `[query id, its related list]`, as yielded by `iterateRelated`. */
+/**
+ * `[query id, its related list]`, as yielded by `iterateRelated`.
+ *
+ * @example
+ * ```ts
+ * for (const [id, results] of index.iterateRelated({ k: 5 })) {
+ *   out.write(`${JSON.stringify({ id, related: results.map((r) => r.id) })}\n`)
+ * }
+ * ```
+ */
 export type RelatedEntry = [id: string, results: RelatedResult[]]
 
 /** Separates the batch options from the per-query options and checks them. @internal */

@@ -1,4 +1,13 @@
-/** One signal's part in a score. */
+/**
+ * One signal's part in a score.
+ *
+ * @example
+ * ```ts
+ * const [top] = index.related('r10100', { k: 1 })
+ * const { value, weight, contribution } = top.signals.entities
+ * console.log(`entities: similarity ${value.toFixed(2)} × weight ${weight} → ${contribution.toFixed(3)} of ${top.score.toFixed(3)}`)
+ * ```
+ */
 export interface SignalScore {
   /** The signal's own similarity in [0, 1] (0 when the signal is inactive for this pair). */
   value: number
@@ -8,15 +17,35 @@ export interface SignalScore {
   contribution: number
 }
 
-/** Every signal of a result. */
+/**
+ * Every signal of a result. The contributions sum to the result's `score`.
+ *
+ * @example
+ * ```ts
+ * for (const [name, s] of Object.entries(result.signals)) console.log(name, s.contribution.toFixed(3))
+ * ```
+ */
 export interface RelatedSignals {
+  /** TF-IDF cosine of title and body. */
   text: SignalScore
+  /** Rarity-weighted overlap of named entities (people, places, organisations). */
   entities: SignalScore
+  /** Rarity-weighted overlap of tags and section; inactive when the query article has neither. */
   tags: SignalScore
+  /** Closeness of publication dates; inactive unless both articles are dated. */
   time: SignalScore
 }
 
-/** What a page can show a reader about why a story is related. No internal numbers. */
+/**
+ * What a page can show a reader about why a story is related. No internal numbers.
+ *
+ * @example
+ * ```ts
+ * const { sharedEntities, sharedTerms, daysApart } = result.reasons
+ * const why = [...sharedEntities.slice(0, 2), ...sharedTerms.slice(0, 2)].join(', ')
+ * console.log(daysApart === undefined ? why : `${why} (${daysApart} days apart)`)
+ * ```
+ */
 export interface RelatedReasons {
   /** Named entities both articles mention, strongest first, in display form ("Sergey Lavrov"). */
   sharedEntities: string[]
@@ -30,7 +59,18 @@ export interface RelatedReasons {
   duplicates: string[]
 }
 
-/** One related story. */
+/**
+ * One related story, as returned by `related`, `relatedTo` and `relatedAll`, best first.
+ *
+ * @example
+ * ```ts
+ * for (const r of index.related('r10100', { k: 3 })) {
+ *   console.log(r.id, r.score.toFixed(3), index.get(r.id)?.title)
+ * }
+ * // r10876 0.479 U.S. SEES NO NEW COFFEE AGREEMENT TALKS SOON
+ * // …
+ * ```
+ */
 export interface RelatedResult {
   /** Id of the related stored article. */
   id: string
