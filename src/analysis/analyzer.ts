@@ -63,7 +63,7 @@ export interface AnalyzerOptions {
   clutter?: readonly (string | RegExp)[]
   /**
    * Phrases removed inside paragraphs where they stand as a sentence of their own
-   * ("... 50 days. Advertisement Speaking ..."). Defaults to {@link DEFAULT_INLINE_CLUTTER}.
+   * ("... 50 days. Advertisement Speaking ..."). Defaults to `DEFAULT_INLINE_CLUTTER`.
    */
   inlineClutter?: readonly string[]
   /**
@@ -87,7 +87,7 @@ export interface AnalyzerOptions {
 
   /**
    * Stop words dropped in addition to wink-nlp's English list, matched case- and
-   * diacritic-insensitively. Defaults to {@link DEFAULT_STOP_WORDS}.
+   * diacritic-insensitively. Defaults to `DEFAULT_STOP_WORDS`.
    */
   stopWords?: readonly string[]
 }

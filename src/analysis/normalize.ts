@@ -12,7 +12,7 @@ export { stripHtml }
  * - A string matches a line case-insensitively, ignoring surrounding whitespace, repeated spaces
  *   and trailing punctuation or an ellipsis ("No comments yet..." matches `No comments yet`).
  * - A RegExp is tested against the line trimmed and stripped of trailing punctuation, as it is (so
- *   give it `^…$` anchors and the `i` flag). Only lines of up to {@link MAX_CLUTTER_LINE_LENGTH}
+ *   give it `^…$` anchors and the `i` flag). Only lines of up to `MAX_CLUTTER_LINE_LENGTH`
  *   characters are tested: clutter is short, and the bound keeps any pattern cheap.
  *
  * The list comes from real news pages: share buttons, comment boxes, "Related Articles" boxes,

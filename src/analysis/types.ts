@@ -83,8 +83,12 @@ export interface Analysis {
  * ```
  */
 export interface AnalysisInput {
+  /** Headline, plain text or HTML. */
   title: string
+  /** Body, plain text or HTML; page clutter is removed. */
   body: string
+  /** Editorial tags, merged into the entities (origin `tag`). */
   tags?: readonly string[]
+  /** Entity names the caller already knows, merged in (origin `supplied`). */
   entities?: readonly string[]
 }
