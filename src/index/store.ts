@@ -144,6 +144,13 @@ export class ArticleStore {
     this.version++
   }
 
+  /** Releases spare room in the fields' pools (after a bulk insert or a restore). */
+  trim(): void {
+    this.text.trim()
+    this.entities.trim()
+    this.tags.trim()
+  }
+
   /** Removes an article by id; returns false when it is not stored. */
   delete(id: string): boolean {
     const slot = this.slotById.get(id)

@@ -260,7 +260,7 @@ export class QueryEngine {
     let postingCost = 0
     for (let i = selected; i < text.ids.length; i++) postingCost += field.documentFrequency(text.ids[i] as number)
     let listCost = 0
-    for (let i = 0; i < n; i++) listCost += field.forwardList(pool[i] as number).terms.length
+    for (let i = 0; i < n; i++) listCost += field.forwardLength(pool[i] as number)
     if (postingCost <= listCost) {
       for (let i = 0; i < n; i++) seen[pool[i] as number] = 2
       for (let i = selected; i < text.ids.length; i++) {

@@ -185,6 +185,8 @@ export class RelatedIndex {
       }
     }
     for (const prepared of batch) this.commit(prepared)
+    // Pools grow by doubling; after a batch, give the spare room back.
+    if (batch.length > 1) this.store.trim()
   }
 
   /**
