@@ -81,7 +81,8 @@ function summarize(p: Profiler.Profile, top: number): void {
     const file = url === '' ? functionName : where(url, 0)
     byFile.set(file, (byFile.get(file) ?? 0) + ms)
     // Area: a package (wink-nlp), a source folder (src/ranking), or V8 itself (GC, native code).
-    const area = url === '' ? functionName : file.startsWith('src/') ? file.split('/').slice(0, 2).join('/') : (file.split('/')[0] ?? file)
+    const parts = file.split('/')
+    const area = url === '' ? functionName : parts[0] === 'src' || parts[0] === 'node_modules' ? parts.slice(0, 2).join('/') : (parts[0] ?? file)
     byArea.set(area, (byArea.get(area) ?? 0) + ms)
   }
   const print = (title: string, map: Map<string, number>): void => {
