@@ -3,12 +3,23 @@ import { defineConfig } from 'tsup'
 export default defineConfig([
   {
     entry: { index: 'src/index.ts' },
-    format: ['esm', 'cjs'],
+    format: ['esm'],
     dts: true,
     sourcemap: true,
     clean: true,
     target: 'node20',
     platform: 'node',
+  },
+  {
+    entry: { index: 'src/index.ts' },
+    format: ['cjs'],
+    dts: true,
+    sourcemap: true,
+    target: 'node20',
+    platform: 'node',
+    // ml-distance is ESM-only, and Node before 20.19 cannot require() an ES module: the CommonJS
+    // build carries its own copy (a few kilobytes of similarity functions).
+    noExternal: ['ml-distance'],
   },
   {
     entry: { cli: 'src/cli/main.ts' },

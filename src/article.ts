@@ -37,6 +37,13 @@ export interface Article {
   url?: string
   /** Entity names the caller already knows (from a CMS or an NER service); merged with the extracted ones. */
   entities?: readonly string[]
+  /**
+   * A dense vector for the article from any embedding model (a sentence-embedding model or
+   * service), scored by the `embedding` signal with the index's `embeddingSimilarity` measure.
+   * Every embedding in one index has the same length (set by the first one stored); values must
+   * be finite and not all zero. Kept as 32-bit floats: `get` returns a `Float32Array` copy.
+   */
+  embedding?: readonly number[] | Float32Array | Float64Array
 }
 
 /**
@@ -54,9 +61,12 @@ export type Draft = Omit<Article, 'id'> & {
 
 /** An article after validation: only the documented fields, with the parsed publication time. @internal */
 export interface ValidArticle {
+  /** The documented fields except `embedding`, which the index keeps apart in a compact store. */
   article: Article
   /** Milliseconds since the epoch, or NaN when undated. */
   time: number
+  /** The embedding as 32-bit floats (a fresh copy), when the article has one. */
+  embedding?: Float32Array
 }
 
 /**
@@ -103,7 +113,48 @@ export function validateArticle(value: unknown, where = 'article', requireId = t
     }
     article[field] = Object.freeze([...(f as string[])])
   }
-  return { article: Object.freeze(article), time }
+  const valid: ValidArticle = { article: Object.freeze(article), time }
+  if (v.embedding !== undefined && v.embedding !== null) valid.embedding = validateEmbedding(v.embedding, id)
+  return valid
+}
+
+/**
+ * Checks an embedding's shape and values (its dimension is checked against the index by the
+ * caller) and returns it as a fresh Float32Array. Each value must be a finite number that stays
+ * finite as a 32-bit float, and at least one must stay non-zero, since no similarity measure can
+ * compare a zero vector. Throws `INVALID_ARTICLE` naming `embedding` or `embedding[i]`.
+ * @internal
+ */
+export function validateEmbedding(value: unknown, id?: string): Float32Array {
+  if (!Array.isArray(value) && !(value instanceof Float32Array) && !(value instanceof Float64Array)) {
+    throw invalid('INVALID_ARTICLE', 'embedding', 'an array of numbers, a Float32Array or a Float64Array', value, id)
+  }
+  const values = value as ArrayLike<unknown>
+  if (values.length === 0) throw invalid('INVALID_ARTICLE', 'embedding', 'a non-empty array of numbers', value, id)
+  const out = new Float32Array(values.length)
+  let nonZero = false
+  for (let i = 0; i < values.length; i++) {
+    const x = values[i]
+    if (typeof x !== 'number' || !Number.isFinite(x)) throw invalid('INVALID_ARTICLE', `embedding[${i}]`, 'a finite number', x, id)
+    const f = Math.fround(x)
+    if (!Number.isFinite(f)) {
+      throw invalid('INVALID_ARTICLE', `embedding[${i}]`, 'a finite number within the 32-bit float range (±3.4e38)', x, id)
+    }
+    out[i] = f
+    if (f !== 0) nonZero = true
+  }
+  if (!nonZero) {
+    const where = id === undefined ? '' : ` (article ${quoteId(id)})`
+    const expected = 'a vector with at least one non-zero value'
+    const got = `${values.length === 1 ? 'a zero' : `${values.length} zeros`} (as 32-bit floats)`
+    throw new RelatedArticlesError('INVALID_ARTICLE', `embedding${where} must be ${expected}, got ${got}`, {
+      field: 'embedding',
+      ...(id === undefined ? {} : { id }),
+      expected,
+      got,
+    })
+  }
+  return out
 }
 
 /**

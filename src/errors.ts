@@ -98,6 +98,9 @@ export function describeValue(value: unknown): string {
   if (value === undefined) return 'undefined'
   if (Array.isArray(value)) return `an array of length ${value.length}`
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? 'an invalid Date' : 'a Date'
+  if (ArrayBuffer.isView(value) && !(value instanceof DataView)) {
+    return `a typed array (${value.constructor.name}) of length ${(value as unknown as ArrayLike<unknown>).length}`
+  }
   switch (typeof value) {
     case 'string': {
       const shown = value.length > 40 ? `${value.slice(0, 37)}...` : value

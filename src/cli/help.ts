@@ -13,7 +13,7 @@ Commands:
 
 Run "related-articles <command> --help" for a command's options.
 Articles are JSON Lines: one {"id", "title", "body", "publishedAt"?, "tags"?, "section"?,
-"source"?, "url"?, "entities"?} object per line; other fields are ignored.
+"source"?, "url"?, "entities"?, "embedding"?} object per line; other fields are ignored.
 Exit codes: 0 success, 1 unexpected failure, 2 bad options or input.
 `
 

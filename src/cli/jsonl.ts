@@ -11,7 +11,7 @@ import { validateArticle } from '../article.js'
 import { CliError, describeFsError, messageOf } from './errors.js'
 
 /** The fields of an article the library reads; every other key of a line is ignored. */
-export const ARTICLE_FIELDS = ['id', 'title', 'body', 'publishedAt', 'tags', 'section', 'source', 'url', 'entities'] as const
+export const ARTICLE_FIELDS = ['id', 'title', 'body', 'publishedAt', 'tags', 'section', 'source', 'url', 'entities', 'embedding'] as const
 
 const REQUIRED_FIELDS = ['id', 'title', 'body'] as const
 
@@ -64,7 +64,8 @@ export function parseArticleLine(text: string, line: number): Article {
   const picked: Record<string, unknown> = {}
   for (const field of ARTICLE_FIELDS) if (Object.hasOwn(record, field)) picked[field] = record[field]
   try {
-    return validateArticle(picked).article
+    const valid = validateArticle(picked)
+    return valid.embedding === undefined ? valid.article : { ...valid.article, embedding: valid.embedding }
   } catch (error) {
     const field = (error as { field?: unknown }).field
     throw new ArticleLineError(line, typeof field === 'string' ? field : undefined, printable(messageOf(error)))

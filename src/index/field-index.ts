@@ -272,6 +272,23 @@ export class FieldIndex {
     return count
   }
 
+  /**
+   * Adds `weight · tf` of every posting of `termId` into `acc`, with no bookkeeping: a loop
+   * without branches, several times faster than {@link accumulate}; the caller finds the
+   * touched documents afterwards by scanning `acc` for non-zero entries.
+   */
+  addPostings(termId: number, weight: number, acc: Float64Array): void {
+    const p = this.postings
+    const from = p.start[termId] as number
+    const to = from + (p.length[termId] as number)
+    const docs = p.ids
+    const tfs = p.values
+    for (let i = from; i < to; i++) {
+      const d = docs[i] as number
+      acc[d] = (acc[d] as number) + weight * (tfs[i] as number)
+    }
+  }
+
   /** Like {@link accumulate}, but only into documents whose mark in `seen` equals `mark`. */
   accumulateMarked(termId: number, weight: number, acc: Float64Array, seen: Uint8Array, mark: number): void {
     const p = this.postings

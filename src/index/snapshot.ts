@@ -19,8 +19,18 @@
  *   lengths      n × u32  terms in each article's forward list
  *   termIds      Σ × i32  each list's term ids, strictly increasing
  *   weights      Σ × f32  raw tf weights, > 0
+ * embeddings     only when at least one article has an embedding:
+ *   dimension    u32      length of every embedding, ≥ 1
+ *   present      n bytes  1 when article i has an embedding, else 0 (at least one is 1)
+ *   values       m × dimension × f32   the embeddings of the m present articles, in article order
  * checksum       u32      CRC-32 (IEEE) of every byte before it
  * ```
+ *
+ * The embeddings section was added to format 1 before its first release, as an optional last
+ * section: a file without embeddings has the same bytes as before, and files written before the
+ * section existed load as indexes without embeddings. The stored values are the caller's,
+ * rounded to 32-bit floats; norms are recomputed on load, in the same order, so scores stay
+ * bit-identical.
  *
  * Magic, version and the trailing checksum stay where they are in every future version, so any
  * reader can tell "corrupted" from "too new". Loading checks the checksum before it parses
@@ -103,6 +113,8 @@ export interface DecodedSnapshot {
   articles: Article[]
   times: Float64Array
   fields: Record<FieldName, { terms: string[]; forward: ForwardList[]; display: Map<number, string> }>
+  /** Embedding of article i, or undefined. */
+  embeddings: Array<Float32Array | undefined>
 }
 
 // ─── Writing ───────────────────────────────────────────────────────────────────────────────
@@ -143,6 +155,7 @@ export function writeSnapshot(store: ArticleStore, options: unknown, libraryVers
   w.bytes(flags)
 
   for (const name of FIELD_NAMES) writeField(w, store[name], slots, (id) => store.displayEntry(name, id))
+  writeEmbeddings(w, store, slots)
   w.u32(crc32(w.view()))
   return w.finish()
 }
@@ -167,6 +180,17 @@ function writeField(w: ByteWriter, field: FieldIndex, slots: number[], displayOf
   w.typed(lengths)
   for (const list of lists) w.typed(list.terms)
   for (const list of lists) w.typed(list.tfs)
+}
+
+function writeEmbeddings(w: ByteWriter, store: ArticleStore, slots: number[]): void {
+  const { embeddings } = store
+  if (embeddings.dimension === 0) return
+  w.u32(embeddings.dimension)
+  w.bytes(Uint8Array.from(slots, (slot) => (embeddings.has(slot) ? 1 : 0)))
+  for (const slot of slots) {
+    const vector = embeddings.vector(slot)
+    if (vector !== undefined) w.typed(vector)
+  }
 }
 
 // ─── Reading ───────────────────────────────────────────────────────────────────────────────
@@ -298,8 +322,41 @@ function decode(bytes: Uint8Array): DecodedSnapshot {
 
   const fields = {} as DecodedSnapshot['fields']
   for (const name of FIELD_NAMES) fields[name] = readField(r, name, n)
+  const embeddings = r.remaining > 0 ? readEmbeddings(r, n) : []
   if (r.remaining !== 0) throw corrupt(`has ${r.remaining} unexpected bytes after its last section`)
-  return { formatVersion, libraryVersion, options, articles, times, fields }
+  return { formatVersion, libraryVersion, options, articles, times, fields, embeddings }
+}
+
+function readEmbeddings(r: ByteReader, n: number): Array<Float32Array | undefined> {
+  const dimension = r.u32('embedding dimension')
+  if (dimension === 0) throw corrupt('has an embeddings section of dimension 0')
+  const out: Array<Float32Array | undefined> = new Array<Float32Array | undefined>(n).fill(undefined)
+  const present = r.bytes(n, 'embedding flags')
+  let m = 0
+  for (let i = 0; i < n; i++) {
+    const flag = present[i] as number
+    if (flag > 1) throw corrupt(`article ${i} has embedding flag ${flag}`)
+    m += flag
+  }
+  if (m === 0) throw corrupt(`has an embedding dimension (${dimension}) but no embeddings`)
+  // Check before allocating: every value takes 4 bytes.
+  r.need(m * dimension * 4, `${m} embeddings of ${dimension} values`)
+  const values = r.float32Array(m * dimension, 'embeddings')
+  let at = 0
+  for (let i = 0; i < n; i++) {
+    if (present[i] === 0) continue
+    const vector = values.subarray(at, at + dimension)
+    at += dimension
+    let nonZero = false
+    for (let j = 0; j < dimension; j++) {
+      const x = vector[j] as number
+      if (!Number.isFinite(x)) throw corrupt(`article ${i} has an embedding value that is not a finite number`)
+      if (x !== 0) nonZero = true
+    }
+    if (!nonZero) throw corrupt(`article ${i} has an embedding of zeros`)
+    out[i] = vector
+  }
+  return out
 }
 
 const ARTICLE_FIELDS: ReadonlySet<string> = new Set([
@@ -365,11 +422,12 @@ function readField(r: ByteReader, name: FieldName, n: number): DecodedSnapshot['
  * @internal
  */
 export function restoreSnapshot(store: ArticleStore, snapshot: DecodedSnapshot): void {
-  store.restore(snapshot.articles, snapshot.times, {
-    words: snapshot.fields.text.display,
-    entities: snapshot.fields.entities.display,
-    tags: snapshot.fields.tags.display,
-  })
+  store.restore(
+    snapshot.articles,
+    snapshot.times,
+    { words: snapshot.fields.text.display, entities: snapshot.fields.entities.display, tags: snapshot.fields.tags.display },
+    snapshot.embeddings,
+  )
   for (const name of FIELD_NAMES) store[name].restore(snapshot.fields[name].terms, snapshot.fields[name].forward)
 }
 

@@ -1,4 +1,5 @@
 import type { Article } from '../article.js'
+import { EmbeddingStore } from './embeddings.js'
 import { FieldIndex } from './field-index.js'
 
 /**
@@ -21,13 +22,15 @@ export interface ArticleFeatures {
 }
 
 /**
- * The stored articles and their three sparse fields. Slots are small integers reused after
+ * The stored articles, their three sparse fields and their embeddings. Slots are small integers reused after
  * removal, so every per-document array stays dense and typed.
  */
 export class ArticleStore {
   readonly text = new FieldIndex()
   readonly entities = new FieldIndex()
   readonly tags = new FieldIndex()
+  /** Caller-supplied dense vectors, for the articles that have one. */
+  readonly embeddings = new EmbeddingStore()
   private readonly slotById = new Map<string, number>()
   private readonly ids: Array<string | undefined> = []
   private readonly articles: Array<Article | undefined> = []
@@ -95,8 +98,11 @@ export class ArticleStore {
     for (let s = 0; s < this.ids.length; s++) if (this.ids[s] !== undefined) yield s
   }
 
-  /** Stores an article whose id is not present. Never throws on prepared input. */
-  insert(article: Article, time: number, features: ArticleFeatures): number {
+  /**
+   * Stores an article whose id is not present, with its validated embedding (of the store's
+   * dimension) if it has one. Never throws on prepared input.
+   */
+  insert(article: Article, time: number, features: ArticleFeatures, embedding?: Float32Array): number {
     const slot = this.freeSlots.length > 0 ? (this.freeSlots.pop() as number) : this.ids.length
     if (slot === this.ids.length) {
       this.ids.push(undefined)
@@ -114,6 +120,7 @@ export class ArticleStore {
     this.text.add(slot, features.text)
     this.entities.add(slot, features.entities)
     this.tags.add(slot, features.tags)
+    if (embedding !== undefined) this.embeddings.set(slot, embedding)
     remember(this.text, features.surfaces, this.termWords)
     remember(this.entities, features.entityDisplay, this.entityNames)
     remember(this.tags, features.tagDisplay, this.tagNames)
@@ -122,13 +129,15 @@ export class ArticleStore {
   }
 
   /**
-   * Fills an empty store from a snapshot: article i takes slot i. The three fields are restored
-   * separately (`text.restore` …). Input is validated by the snapshot reader. @internal
+   * Fills an empty store from a snapshot: article i takes slot i, and `embeddings[i]` is its
+   * embedding or undefined. The three fields are restored separately (`text.restore` …). Input is
+   * validated by the snapshot reader. @internal
    */
   restore(
     articles: readonly Article[],
     times: Float64Array,
     display: { words: ReadonlyMap<number, string>; entities: ReadonlyMap<number, string>; tags: ReadonlyMap<number, string> },
+    embeddings: ReadonlyArray<Float32Array | undefined> = [],
   ): void {
     if (this.ids.length > 0) throw new Error('ArticleStore.restore needs an empty store')
     this.timesBySlot = new Float64Array(Math.max(16, articles.length))
@@ -137,6 +146,8 @@ export class ArticleStore {
       this.articles.push(article)
       this.timesBySlot[slot] = times[slot] as number
       this.slotById.set(article.id, slot)
+      const embedding = embeddings[slot]
+      if (embedding !== undefined) this.embeddings.set(slot, embedding)
     })
     for (const [id, shown] of display.words) this.termWords.set(id, shown)
     for (const [id, shown] of display.entities) this.entityNames.set(id, shown)
@@ -158,6 +169,7 @@ export class ArticleStore {
     this.text.remove(slot)
     this.entities.remove(slot)
     this.tags.remove(slot)
+    this.embeddings.delete(slot)
     this.slotById.delete(id)
     this.ids[slot] = undefined
     this.articles[slot] = undefined

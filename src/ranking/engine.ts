@@ -1,6 +1,8 @@
 import type { FieldIndex } from '../index/field-index.js'
 import { clamp01, smoothedIdf } from '../index/field-index.js'
+import { l2Norm } from '../index/embeddings.js'
 import type { ArticleFeatures, ArticleStore } from '../index/store.js'
+import { embeddingSimilarity } from './embedding-similarity.js'
 import { SECTION_PREFIX, TAG_PREFIX } from './features.js'
 import type { ResolvedIndexOptions, ResolvedQueryOptions, SignalWeights } from './options.js'
 import type { RelatedResult, SignalScore } from './result.js'
@@ -22,6 +24,10 @@ export interface QueryProfile {
   tags: QueryVector
   /** Publication time in ms, NaN when undated. */
   time: number
+  /** The query's embedding, when it has one. */
+  embedding: Float32Array | undefined
+  /** Its L2 norm (0 without an embedding). */
+  embeddingNorm: number
 }
 
 interface Candidate {
@@ -32,6 +38,8 @@ interface Candidate {
   entities: number
   tags: number
   time: number
+  /** Embedding similarity, NaN when the pair has no embedding signal. */
+  embedding: number
   weightSum: number
   duplicates: string[]
 }
@@ -70,17 +78,21 @@ export class QueryEngine {
       entities: storedVector(this.store.entities, slot),
       tags: storedVector(this.store.tags, slot),
       time: this.store.timeAt(slot),
+      embedding: this.store.embeddings.vector(slot),
+      embeddingNorm: this.store.embeddings.norms[slot] ?? 0,
     }
   }
 
-  /** The query vectors of an unsaved article, from its prepared features. */
-  profileOfDraft(features: ArticleFeatures, time: number): QueryProfile {
+  /** The query vectors of an unsaved article, from its prepared features (and validated embedding). */
+  profileOfDraft(features: ArticleFeatures, time: number, embedding?: Float32Array): QueryProfile {
     return {
       slot: -1,
       text: draftVector(this.store.text, features.text),
       entities: draftVector(this.store.entities, features.entities),
       tags: draftVector(this.store.tags, features.tags),
       time,
+      embedding,
+      embeddingNorm: embedding === undefined ? 0 : l2Norm(embedding),
     }
   }
 
@@ -100,6 +112,7 @@ export class QueryEngine {
     // A signal with no weight can neither score nor usefully select a candidate: skip its postings.
     if (active.entities > 0) this.accumulateField(this.store.entities, profile.entities, this.accEntities, false)
     if (active.tags > 0) this.accumulateField(this.store.tags, profile.tags, this.accTags, false)
+    this.gatherTouched()
     try {
       const filtered = hasFilters(q)
       let n = this.admit(0, 0, profile, q, filtered)
@@ -107,6 +120,7 @@ export class QueryEngine {
       if (selected < nTerms && n < q.k) {
         const before = this.touchedCount
         this.accumulateText(text, selected, nTerms)
+        this.gatherTouched()
         selected = nTerms
         n = this.admit(before, n, profile, q, filtered)
       }
@@ -115,9 +129,10 @@ export class QueryEngine {
       this.fillDense(text)
       if (selected < nTerms) {
         // Keep the best candidates by what is known so far (strongest terms, entities, tags; time
-        // left out as it is the same bounded bonus for all), then make their text scores exact.
+        // and embeddings left out, as bounded bonuses that would cost a pass over every candidate),
+        // then make their text scores exact.
         if (n > this.options.maxCandidates) {
-          this.scoreInto(n, profile, { ...active, time: 0 }, q)
+          this.scoreInto(n, profile, { ...active, time: 0, embedding: 0 }, q)
           n = this.moveTopToFront(n, this.options.maxCandidates, -Infinity)
         }
         this.completeText(n, text, selected)
@@ -143,8 +158,25 @@ export class QueryEngine {
     const idf = field.idf()
     for (let i = from; i < to; i++) {
       const t = text.ids[i] as number
-      this.touchedCount = field.accumulate(t, (text.weights[i] as number) * (idf[t] as number), this.accText, this.seen, this.touched, this.touchedCount)
+      field.addPostings(t, (text.weights[i] as number) * (idf[t] as number), this.accText)
     }
+  }
+
+  /**
+   * Appends to `touched` (and marks in `seen`) every slot with a non-zero accumulator that is not
+   * there yet. One pass over the slots; cheaper than bookkeeping inside every posting loop.
+   */
+  private gatherTouched(): void {
+    const { accText, accEntities, accTags, seen, touched } = this
+    let count = this.touchedCount
+    const capacity = this.store.capacity
+    for (let d = 0; d < capacity; d++) {
+      if (seen[d] === 0 && ((accText[d] as number) !== 0 || (accEntities[d] as number) !== 0 || (accTags[d] as number) !== 0)) {
+        seen[d] = 1
+        touched[count++] = d
+      }
+    }
+    this.touchedCount = count
   }
 
   /** Entities and tags select candidates; sections (`sections: true`) only add to documents already touched. */
@@ -157,7 +189,7 @@ export class QueryEngine {
       if (!isTags && sections) return
       const w = (query.weights[i] as number) * (idf[t] as number)
       if (sections) field.accumulateMarked(t, w, acc, this.seen, 1)
-      else this.touchedCount = field.accumulate(t, w, acc, this.seen, this.touched, this.touchedCount)
+      else field.addPostings(t, w, acc)
     }
   }
 
@@ -178,9 +210,14 @@ export class QueryEngine {
     const entityNorms = this.store.entities.documentNorms()
     const tagNorms = this.store.tags.documentNorms()
     const times = this.store.times
-    const { text: wt, entities: we, tags: wg, time: wtime } = active
+    const { text: wt, entities: we, tags: wg, time: wtime, embedding: wemb } = active
     const base = wt + we + wg
     const qTime = profile.time
+    const embeddings = this.store.embeddings
+    const embeddingNorms = embeddings.norms
+    const embeddingValues = embeddings.values
+    const dimension = embeddings.dimension
+    const measure = this.options.embeddingSimilarity
     for (let i = 0; i < n; i++) {
       const s = pool[i] as number
       let sum = wt * ratio(accText[s] as number, textNorms[s] as number)
@@ -192,6 +229,14 @@ export class QueryEngine {
         if (t === t) {
           sum += wtime * timeCloseness(qTime, t, q.olderHalfLifeDays, q.newerHalfLifeDays)
           weightSum += wtime
+        }
+      }
+      if (wemb > 0) {
+        const norm = embeddingNorms[s] as number
+        if (norm > 0) {
+          const query = profile.embedding as Float32Array
+          sum += wemb * embeddingSimilarity(measure, query, profile.embeddingNorm, embeddingValues, s * dimension, norm)
+          weightSum += wemb
         }
       }
       scores[s] = weightSum > 0 ? clamp01(sum / weightSum) : 0
@@ -275,6 +320,7 @@ export class QueryEngine {
   private candidate(slot: number, profile: QueryProfile, active: SignalWeights, q: ResolvedQueryOptions): Candidate {
     const { store } = this
     const time = timeCloseness(profile.time, store.timeAt(slot), q.olderHalfLifeDays, q.newerHalfLifeDays)
+    const embedding = active.embedding > 0 ? this.embeddingValue(profile, slot) : NaN
     return {
       slot,
       id: store.idAt(slot) as string,
@@ -283,9 +329,23 @@ export class QueryEngine {
       entities: ratio(this.accEntities[slot] as number, store.entities.documentNorms()[slot] as number),
       tags: ratio(this.accTags[slot] as number, store.tags.documentNorms()[slot] as number),
       time,
-      weightSum: active.text + active.entities + active.tags + (active.time > 0 && !Number.isNaN(time) ? active.time : 0),
+      embedding,
+      weightSum:
+        active.text +
+        active.entities +
+        active.tags +
+        (active.time > 0 && !Number.isNaN(time) ? active.time : 0) +
+        (Number.isNaN(embedding) ? 0 : active.embedding),
       duplicates: [],
     }
+  }
+
+  /** Embedding similarity of the query and a stored article, NaN unless both have an embedding. */
+  private embeddingValue(profile: QueryProfile, slot: number): number {
+    const embeddings = this.store.embeddings
+    const norm = embeddings.norms[slot] ?? 0
+    if (profile.embedding === undefined || !(norm > 0)) return NaN
+    return embeddingSimilarity(this.options.embeddingSimilarity, profile.embedding, profile.embeddingNorm, embeddings.values, slot * embeddings.dimension, norm)
   }
 
   /** Every stored article that shares a text term, entity or tag with the one in `slot`. */
@@ -307,6 +367,9 @@ export class QueryEngine {
       entities: profile.entities.ids.length > 0 ? w.entities : 0,
       tags: profile.tags.ids.length > 0 ? w.tags : 0,
       time: Number.isNaN(profile.time) ? 0 : w.time,
+      // A draft's embedding of another length can only meet an index that holds none (adding
+      // checks the dimension): the signal is off then, as for an article without one.
+      embedding: profile.embedding !== undefined && profile.embedding.length === this.store.embeddings.dimension ? w.embedding : 0,
     }
   }
 
@@ -403,6 +466,7 @@ export class QueryEngine {
         entities: signal(c.entities, active.entities),
         tags: signal(c.tags, active.tags),
         time: signal(Number.isNaN(c.time) ? 0 : c.time, timeWeight),
+        embedding: signal(Number.isNaN(c.embedding) ? 0 : c.embedding, Number.isNaN(c.embedding) ? 0 : active.embedding),
       },
       reasons: {
         sharedEntities,

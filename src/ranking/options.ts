@@ -4,6 +4,8 @@ import { DEFAULT_MAX_ARTICLE_LENGTH } from '../article.js'
 import { RelatedArticlesError, describeValue, invalid } from '../errors.js'
 import { parseDate } from '../dates.js'
 import { DEFAULT_K, MAX_K, RANKING_DEFAULTS } from './defaults.js'
+import type { EmbeddingSimilarity } from './embedding-similarity.js'
+import { EMBEDDING_SIMILARITIES, isEmbeddingSimilarity } from './embedding-similarity.js'
 
 /**
  * Weights of the signals in the final weighted mean. A weight of 0 switches a signal off.
@@ -23,6 +25,11 @@ export interface SignalWeights {
   tags: number
   /** Closeness of publication dates. Defaults to {@link RANKING_DEFAULTS}.timeWeight. */
   time: number
+  /**
+   * Similarity of the caller-supplied embeddings (see `Article.embedding`), active for a pair only
+   * when both articles have one. Defaults to {@link RANKING_DEFAULTS}.embeddingWeight.
+   */
+  embedding: number
 }
 
 /**
@@ -64,7 +71,7 @@ export interface RelatedIndexOptions extends TimeOptions {
   titleWeight?: number
   /** Multiplier for entities in the title or lead. Defaults to 2. */
   entityProminence?: number
-  /** Strongest query terms that select candidates. Defaults to 80. */
+  /** Strongest query terms that select candidates (More-Like-This-style pruning). Defaults to every term (`Infinity`). */
   candidateTerms?: number
   /** Candidates rescored exactly per query. Defaults to 1000. */
   maxCandidates?: number
@@ -80,6 +87,12 @@ export interface RelatedIndexOptions extends TimeOptions {
    * field; `'truncate'` keeps (and stores) only the first `maxArticleLength` characters, body cut first.
    */
   oversized?: OversizedPolicy
+  /**
+   * How the `embedding` signal compares two embeddings: one of {@link EMBEDDING_SIMILARITIES}
+   * (ml-distance similarity functions, mapped into [0, 1]). Defaults to `'cosine'`; pick the
+   * measure your embedding model was trained for.
+   */
+  embeddingSimilarity?: EmbeddingSimilarity
 }
 
 /**
@@ -106,6 +119,7 @@ export interface RelatedOptions extends TimeOptions {
   /**
    * Keep only stored articles for which this returns true (applied before the top-k cut). It may
    * read the index (`get`, `has`, `ids`) but not query or change it: that throws `INVALID_STATE`.
+   * The article it is given has no `embedding` (`get(article.id)` has it), so filtering stays cheap.
    */
   filter?: (article: Article) => boolean
   /** Keep only these sections (`include`) or drop these (`exclude`). Undated rules: an article without a section fails `include`. */
@@ -142,6 +156,7 @@ export interface ResolvedIndexOptions {
   duplicateThreshold: number
   maxArticleLength: number
   oversized: OversizedPolicy
+  embeddingSimilarity: EmbeddingSimilarity
 }
 
 const INDEX_KEYS = new Set([
@@ -155,6 +170,7 @@ const INDEX_KEYS = new Set([
   'candidateTerms',
   'maxCandidates',
   'duplicateThreshold',
+  'embeddingSimilarity',
   'maxArticleLength',
   'oversized',
 ])
@@ -174,7 +190,7 @@ const QUERY_KEYS = new Set([
   'olderHalfLifeDays',
   'newerHalfLifeDays',
 ])
-const WEIGHT_KEYS = new Set(['text', 'entities', 'tags', 'time'])
+const WEIGHT_KEYS = new Set(['text', 'entities', 'tags', 'time', 'embedding'])
 
 export function defaultWeights(): SignalWeights {
   return {
@@ -182,6 +198,7 @@ export function defaultWeights(): SignalWeights {
     entities: RANKING_DEFAULTS.entityWeight,
     tags: RANKING_DEFAULTS.tagWeight,
     time: RANKING_DEFAULTS.timeWeight,
+    embedding: RANKING_DEFAULTS.embeddingWeight,
   }
 }
 
@@ -194,6 +211,9 @@ export function resolveIndexOptions(options: unknown): ResolvedIndexOptions {
   }
   if (o.oversized !== undefined && o.oversized !== 'reject' && o.oversized !== 'truncate') {
     throw invalid('INVALID_OPTION', 'oversized', "'reject' or 'truncate'", o.oversized)
+  }
+  if (o.embeddingSimilarity !== undefined && !isEmbeddingSimilarity(o.embeddingSimilarity)) {
+    throw invalid('INVALID_OPTION', 'embeddingSimilarity', `one of ${EMBEDDING_SIMILARITIES.map((m) => `'${m}'`).join(', ')}`, o.embeddingSimilarity)
   }
   return {
     analysis: o.analysis as AnalyzerOptions | undefined,
@@ -215,6 +235,7 @@ export function resolveIndexOptions(options: unknown): ResolvedIndexOptions {
     maxArticleLength:
       optionalNumber(o.maxArticleLength, 'maxArticleLength', { min: 1, integer: true, allowInfinity: true }) ?? DEFAULT_MAX_ARTICLE_LENGTH,
     oversized: (o.oversized as OversizedPolicy | undefined) ?? 'reject',
+    embeddingSimilarity: (o.embeddingSimilarity as EmbeddingSimilarity | undefined) ?? RANKING_DEFAULTS.embeddingSimilarity,
   }
 }
 

@@ -3,6 +3,8 @@ import { createAnalyzer } from '../analysis/index.js'
 import type { Article, Draft } from '../article.js'
 import { limitArticleLength, validateArticle } from '../article.js'
 import { RelatedArticlesError, invalid, quoteId } from '../errors.js'
+import type { EmbeddingSimilarity } from './embedding-similarity.js'
+import { needsNonNegative } from './embedding-similarity.js'
 import type { ArticleFeatures } from '../index/store.js'
 import { ArticleStore } from '../index/store.js'
 import { QueryEngine } from './engine.js'
@@ -65,6 +67,7 @@ interface Prepared {
   article: Article
   time: number
   features: ArticleFeatures
+  embedding: Float32Array | undefined
 }
 
 /**
@@ -115,11 +118,17 @@ export class RelatedIndex {
     return typeof id === 'string' && this.store.slotOf(id) !== undefined
   }
 
-  /** The stored article (only its documented fields), or `undefined`. */
+  /**
+   * The stored article (only its documented fields), or `undefined`. Its `embedding`, when it has
+   * one, is a fresh `Float32Array` copy of the stored values: changing it changes nothing.
+   */
   get(id: string): Article | undefined {
     if (typeof id !== 'string') return undefined
     const slot = this.store.slotOf(id)
-    return slot === undefined ? undefined : this.store.articleAt(slot)
+    if (slot === undefined) return undefined
+    const article = this.store.articleAt(slot)
+    const embedding = this.store.embeddings.vector(slot)
+    return article === undefined || embedding === undefined ? article : Object.freeze({ ...article, embedding: embedding.slice() })
   }
 
   /** Ids of every stored article, in no particular order. */
@@ -129,12 +138,13 @@ export class RelatedIndex {
 
   /**
    * Adds one article.
-   * @throws RelatedArticlesError `INVALID_ARTICLE` naming the field, `DUPLICATE_ID`, or `LIMIT_EXCEEDED` when title and
-   *   body are longer than `maxArticleLength` (unless `oversized: 'truncate'`); the index is unchanged then.
+   * @throws RelatedArticlesError `INVALID_ARTICLE` naming the field (also for an `embedding` whose length differs from
+   *   the stored ones'), `DUPLICATE_ID`, or `LIMIT_EXCEEDED` when title and body are longer than `maxArticleLength`
+   *   (unless `oversized: 'truncate'`); the index is unchanged then.
    */
   add(article: Article): void {
     this.checkIdle('add', false)
-    const prepared = this.prepare(article)
+    const prepared = this.prepare(article, this.store.embeddings.dimension)
     if (this.store.slotOf(prepared.article.id) !== undefined) throw duplicate(prepared.article.id)
     this.commit(prepared)
   }
@@ -163,13 +173,16 @@ export class RelatedIndex {
     const batch: Prepared[] = []
     const seen = new Set<string>()
     let position = 0
+    // The first embedding of the batch sets the dimension when the index holds none.
+    let dimension = this.store.embeddings.dimension
     for (const article of articles) {
       let prepared: Prepared
       try {
-        prepared = this.prepare(article)
+        prepared = this.prepare(article, dimension)
       } catch (error) {
         throw withPosition(error, position)
       }
+      if (prepared.embedding !== undefined) dimension = prepared.embedding.length
       const id = prepared.article.id
       if (seen.has(id) || this.store.slotOf(id) !== undefined) throw withPosition(duplicate(id), position)
       seen.add(id)
@@ -195,7 +208,7 @@ export class RelatedIndex {
    */
   update(article: Article): void {
     this.checkIdle('update', false)
-    const prepared = this.prepare(article)
+    const prepared = this.prepare(article, 'replacing')
     this.store.delete(prepared.article.id)
     this.commit(prepared)
   }
@@ -239,9 +252,15 @@ export class RelatedIndex {
   relatedTo(draft: Draft, options: RelatedOptions = {}): RelatedResult[] {
     this.checkIdle('relatedTo', true)
     const q = this.query(options)
-    const { article, time } = limitArticleLength(validateArticle(draft, 'draft', false), this.resolved.maxArticleLength, this.resolved.oversized)
+    const valid = validateArticle(draft, 'draft', false)
+    const embedding = valid.embedding
+    if (embedding !== undefined) {
+      const id = valid.article.id === '' ? undefined : valid.article.id
+      checkEmbedding(embedding, this.store.embeddings.dimension, this.resolved.embeddingSimilarity, id)
+    }
+    const { article, time } = limitArticleLength(valid, this.resolved.maxArticleLength, this.resolved.oversized)
     const features = toFeatures(this.analyzer.analyze(article), article, this.resolved)
-    const profile = this.engine.profileOfDraft(features, time)
+    const profile = this.engine.profileOfDraft(features, time, embedding)
     const slot = article.id === '' ? undefined : this.store.slotOf(article.id)
     return this.engine.run(slot === undefined ? profile : { ...profile, slot }, q)
   }
@@ -357,6 +376,12 @@ export class RelatedIndex {
       const why = error instanceof Error ? error.message : String(error)
       throw new RelatedArticlesError('SNAPSHOT_CORRUPT', `snapshot holds index options this library refuses: ${why}`, { field: 'bytes' })
     }
+    const measure = index.resolved.embeddingSimilarity
+    if (needsNonNegative(measure) && snapshot.embeddings.some((e) => e !== undefined && e.some((x) => x < 0))) {
+      throw new RelatedArticlesError('SNAPSHOT_CORRUPT', `snapshot holds a negative embedding value, which embeddingSimilarity '${measure}' refuses`, {
+        field: 'bytes',
+      })
+    }
     restoreSnapshot(index.store, snapshot)
     return index
   }
@@ -415,20 +440,80 @@ export class RelatedIndex {
     }
   }
 
-  private prepare(value: unknown): Prepared {
-    const { article, time } = limitArticleLength(validateArticle(value), this.resolved.maxArticleLength, this.resolved.oversized)
+  /**
+   * Validates and analyses an article. An embedding must have `dimension` values (any, when 0);
+   * `'replacing'` (update) takes the index's dimension once the stored version is gone.
+   */
+  private prepare(value: unknown, dimension: number | 'replacing'): Prepared {
+    const valid = validateArticle(value)
+    const embedding = valid.embedding
+    if (embedding !== undefined) {
+      const expected = dimension === 'replacing' ? this.dimensionAfterRemoving(valid.article.id) : dimension
+      checkEmbedding(embedding, expected, this.resolved.embeddingSimilarity, valid.article.id)
+    }
+    const { article, time } = limitArticleLength(valid, this.resolved.maxArticleLength, this.resolved.oversized)
     const slot = this.store.slotOf(article.id)
     const stored = slot === undefined ? undefined : this.store.articleAt(slot)
     if (slot !== undefined && stored !== undefined && sameAnalysisInput(stored, article)) {
-      return { article, time, features: storedFeatures(this.store, slot) }
+      return { article, time, features: storedFeatures(this.store, slot), embedding }
     }
     this.analysed++
     const analysis = this.analyzer.analyze(article)
-    return { article, time, features: toFeatures(analysis, article, this.resolved) }
+    return { article, time, features: toFeatures(analysis, article, this.resolved), embedding }
+  }
+
+  /** The embedding dimension once the stored article `id` is gone: 0 when it holds the only embedding. */
+  private dimensionAfterRemoving(id: string): number {
+    const embeddings = this.store.embeddings
+    const slot = this.store.slotOf(id)
+    return embeddings.size === 1 && slot !== undefined && embeddings.has(slot) ? 0 : embeddings.dimension
   }
 
   private commit(prepared: Prepared): void {
-    this.store.insert(prepared.article, prepared.time, prepared.features)
+    this.store.insert(prepared.article, prepared.time, prepared.features, prepared.embedding)
+  }
+}
+
+/**
+ * The parts of an index that built-in embeddings need (src/ranking/lsa.ts): its store, and the
+ * text weights the index would give an article or draft (validated and length-limited as
+ * `relatedTo` does). @internal
+ */
+export function internalsOf(index: RelatedIndex): { store: ArticleStore; textFeatures: (draft: Draft) => ReadonlyMap<string, number> } {
+  // Element access reaches private members on purpose: this module-level helper is the one door.
+  const store = index['store']
+  const analyzer = index['analyzer']
+  const resolved = index['resolved']
+  return {
+    store,
+    textFeatures: (draft) => {
+      const { article } = limitArticleLength(validateArticle(draft, 'draft', false), resolved.maxArticleLength, resolved.oversized)
+      return toFeatures(analyzer.analyze(article), article, resolved).text
+    },
+  }
+}
+
+/**
+ * What validation of the article alone cannot check: the embedding's length against the index's
+ * (when `dimension` > 0) and, for measures defined on non-negative vectors only, its signs.
+ */
+function checkEmbedding(embedding: Float32Array, dimension: number, measure: EmbeddingSimilarity, id: string | undefined): void {
+  if (dimension > 0 && embedding.length !== dimension) {
+    const where = id === undefined ? '' : ` (article ${quoteId(id)})`
+    const expected = `${dimension} values, the length of the embeddings already in this index`
+    const got = embedding.length === 1 ? '1 value' : `${embedding.length} values`
+    throw new RelatedArticlesError('INVALID_ARTICLE', `embedding${where} must have ${expected}, got ${got}`, {
+      field: 'embedding',
+      ...(id === undefined ? {} : { id }),
+      expected,
+      got,
+    })
+  }
+  if (needsNonNegative(measure)) {
+    const i = embedding.findIndex((x) => x < 0)
+    if (i >= 0) {
+      throw invalid('INVALID_ARTICLE', `embedding[${i}]`, `a number ≥ 0 (embeddingSimilarity '${measure}' compares non-negative vectors)`, embedding[i], id)
+    }
   }
 }
 

@@ -34,6 +34,11 @@ export interface RelatedSignals {
   tags: SignalScore
   /** Closeness of publication dates; inactive unless both articles are dated. */
   time: SignalScore
+  /**
+   * Similarity of the two articles' embeddings by the index's `embeddingSimilarity` measure;
+   * inactive unless both have an `embedding`.
+   */
+  embedding: SignalScore
 }
 
 /**

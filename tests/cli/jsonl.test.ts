@@ -25,6 +25,14 @@ describe('parseArticleLine', () => {
     expect(article).toEqual({ id: 'a', title: 'T', body: 'B', tags: ['x'] })
   })
 
+  it('keeps an embedding as 32-bit floats, and names the line and entry of a bad one', () => {
+    const article = parseArticleLine(JSON.stringify({ id: 'a', title: 'T', body: 'B', embedding: [0.5, -1, 0] }), 1)
+    expect(article.embedding).toEqual(Float32Array.of(0.5, -1, 0))
+    expect(() => parseArticleLine(JSON.stringify({ id: 'a', title: 'T', body: 'B', embedding: [0.5, 'x'] }), 9)).toThrow(
+      /^line 9: embedding\[1\] \(article "a"\) must be a finite number, got the string "x"$/,
+    )
+  })
+
   it('treats a __proto__ key as data, never as a prototype', () => {
     const article = parseArticleLine('{"id": "a", "title": "T", "body": "B", "__proto__": {"polluted": true}}', 1)
     expect(Object.getPrototypeOf(article)).toBe(Object.prototype)
