@@ -166,7 +166,7 @@ export class NaturalTfidfRanker implements Ranker {
 }
 
 /** The part of the `wink-bm25-text-search` engine this baseline uses (see its README). */
-interface WinkBm25Engine {
+export interface WinkBm25Engine {
   defineConfig(config: { fldWeights: Record<string, number>; bm25Params?: { k1?: number; b?: number; k?: number } }): boolean
   definePrepTasks(tasks: Array<(input: string) => string[]>, field?: string): number
   addDoc(doc: Record<string, string>, uniqueId: string): number
@@ -187,29 +187,7 @@ export class WinkBm25Ranker implements Ranker {
   private size = 0
 
   async build(articles: readonly RankerArticle[]): Promise<void> {
-    const winkNLP = (await import('wink-nlp')).default
-    const model = (await import('wink-eng-lite-web-model')).default
-    const nlp = winkNLP(model)
-    const its = nlp.its
-    // wink-nlp's typings declare `its.stem` with a signature `out` does not accept; it works at run time.
-    const stem = its.stem as unknown as ItsFunction<string>
-    const prepTask = (text: string): string[] => {
-      const tokens: string[] = []
-      nlp
-        .readDoc(text)
-        .tokens()
-        .filter((t) => t.out(its.type) === 'word' && !t.out(its.stopWordFlag))
-        .each((t: ItemToken) => {
-          tokens.push(t.out(its.negationFlag) ? `!${t.out(stem)}` : t.out(stem))
-        })
-      return tokens
-    }
-    const bm25 = requireCjs('wink-bm25-text-search') as () => WinkBm25Engine
-    const engine = bm25()
-    engine.defineConfig({ fldWeights: { title: TITLE_REPEAT, body: 1 } })
-    engine.definePrepTasks([prepTask])
-    for (const article of articles) engine.addDoc({ title: article.title, body: article.body }, article.id)
-    engine.consolidate()
+    const engine = await buildWinkBm25Engine(articles)
     this.stats = new TermStatistics(articles)
     this.engine = engine
     this.size = articles.length
@@ -227,6 +205,37 @@ export class WinkBm25Ranker implements Ranker {
       id,
     )
   }
+}
+
+/**
+ * A `wink-bm25-text-search` engine over the articles, configured as its README shows: field
+ * weights title 2, body 1; wink-nlp's prep task (words only, stop words out, negation marked,
+ * stems). Shared by the quality and the speed benchmarks so both measure the same engine.
+ */
+export async function buildWinkBm25Engine(articles: readonly RankerArticle[]): Promise<WinkBm25Engine> {
+  const winkNLP = (await import('wink-nlp')).default
+  const model = (await import('wink-eng-lite-web-model')).default
+  const nlp = winkNLP(model)
+  const its = nlp.its
+  // wink-nlp's typings declare `its.stem` with a signature `out` does not accept; it works at run time.
+  const stem = its.stem as unknown as ItsFunction<string>
+  const prepTask = (text: string): string[] => {
+    const tokens: string[] = []
+    nlp
+      .readDoc(text)
+      .tokens()
+      .filter((t) => t.out(its.type) === 'word' && !t.out(its.stopWordFlag))
+      .each((t: ItemToken) => {
+        tokens.push(t.out(its.negationFlag) ? `!${t.out(stem)}` : t.out(stem))
+      })
+    return tokens
+  }
+  const engine = (requireCjs('wink-bm25-text-search') as () => WinkBm25Engine)()
+  engine.defineConfig({ fldWeights: { title: TITLE_REPEAT, body: 1 } })
+  engine.definePrepTasks([prepTask])
+  for (const article of articles) engine.addDoc({ title: article.title, body: article.body }, article.id)
+  engine.consolidate()
+  return engine
 }
 
 /** MiniSearch indexing title and body with its default tokenizer, queried OR with title boost 2. */

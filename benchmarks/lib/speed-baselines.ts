@@ -9,7 +9,7 @@
  * - {@link WinkBm25Baseline}: `wink-bm25-text-search`, set up as in `baselines.ts`.
  */
 import { createRequire } from 'node:module'
-import type { ItemToken, ItsFunction } from 'wink-nlp'
+import { buildWinkBm25Engine, type WinkBm25Engine } from './baselines.js'
 import type { RankerArticle } from './datasets.js'
 import { TITLE_REPEAT, type TermStatistics } from './text.js'
 
@@ -182,13 +182,6 @@ export class NaturalTfidfBaseline {
 }
 
 /** The part of `wink-bm25-text-search` used here (see its README). */
-interface WinkBm25Engine {
-  defineConfig(config: { fldWeights: Record<string, number> }): boolean
-  definePrepTasks(tasks: Array<(input: string) => string[]>, field?: string): number
-  addDoc(doc: Record<string, string>, uniqueId: string): number
-  consolidate(fp?: number): void
-  search(text: string, limit?: number): Array<[string, number]>
-}
 
 /**
  * `wink-bm25-text-search` set up exactly as `WinkBm25Ranker` in `baselines.ts` (its README's
@@ -200,28 +193,7 @@ export class WinkBm25Baseline {
   private engine: WinkBm25Engine | undefined
 
   async build(articles: readonly RankerArticle[]): Promise<void> {
-    const winkNLP = (await import('wink-nlp')).default
-    const model = (await import('wink-eng-lite-web-model')).default
-    const nlp = winkNLP(model)
-    const its = nlp.its
-    // wink-nlp's typings declare `its.stem` with a signature `out` does not accept; it works at run time.
-    const stem = its.stem as unknown as ItsFunction<string>
-    const prepTask = (text: string): string[] => {
-      const tokens: string[] = []
-      nlp
-        .readDoc(text)
-        .tokens()
-        .filter((t) => t.out(its.type) === 'word' && !t.out(its.stopWordFlag))
-        .each((t: ItemToken) => {
-          tokens.push(t.out(its.negationFlag) ? `!${t.out(stem)}` : t.out(stem))
-        })
-      return tokens
-    }
-    const engine = (requireCjs('wink-bm25-text-search') as () => WinkBm25Engine)()
-    engine.defineConfig({ fldWeights: { title: TITLE_REPEAT, body: 1 } })
-    engine.definePrepTasks([prepTask])
-    for (const a of articles) engine.addDoc({ title: a.title, body: a.body }, a.id)
-    engine.consolidate()
+    const engine = await buildWinkBm25Engine(articles)
     this.engine = engine
   }
 
