@@ -64,6 +64,8 @@ export class QueryEngine {
   /** Set by {@link moveTopToFront}: how many pool slots passed its score conditions. */
   private qualifying = 0
   private touchedCount = 0
+  /** Set by `run` when the pool comes from one scan of the accumulators (see `scanPool`). */
+  private wholesale = false
 
   constructor(
     private readonly store: ArticleStore,
@@ -112,10 +114,13 @@ export class QueryEngine {
     // A signal with no weight can neither score nor usefully select a candidate: skip its postings.
     if (active.entities > 0) this.accumulateField(this.store.entities, profile.entities, this.accEntities, false)
     if (active.tags > 0) this.accumulateField(this.store.tags, profile.tags, this.accTags, false)
-    this.gatherTouched()
+    const filtered = hasFilters(q)
+    // The common case (no filter, no pruning, no tags): the pool comes straight from one scan of
+    // the accumulators, and they are cleared wholesale afterwards, with no touched list at all.
+    this.wholesale = !filtered && selected === nTerms && active.tags === 0
+    if (!this.wholesale) this.gatherTouched()
     try {
-      const filtered = hasFilters(q)
-      let n = this.admit(0, 0, profile, q, filtered)
+      let n = this.wholesale ? this.scanPool(profile.slot) : this.admit(0, 0, profile, q, filtered)
       // A restrictive filter must never leave fewer results than exist: widen to every query term.
       if (selected < nTerms && n < q.k) {
         const before = this.touchedCount
@@ -191,6 +196,17 @@ export class QueryEngine {
       if (sections) field.accumulateMarked(t, w, acc, this.seen, 1)
       else field.addPostings(t, w, acc)
     }
+  }
+
+  /** The pool for the wholesale case: every slot other than the query's with a non-zero text or entity sum. */
+  private scanPool(self: number): number {
+    const { accText, accEntities, pool } = this
+    const capacity = this.store.capacity
+    let n = 0
+    for (let d = 0; d < capacity; d++) {
+      if (((accText[d] as number) !== 0 || (accEntities[d] as number) !== 0) && d !== self) pool[n++] = d
+    }
+    return n
   }
 
   /** Appends touched slots from `from` on that may be returned (not the query, through every filter) to the pool at `n`; returns the new pool size. */
@@ -512,6 +528,13 @@ export class QueryEngine {
 
   private clear(text: QueryVector): void {
     const { touched, accText, accEntities, accTags, seen } = this
+    if (this.wholesale) {
+      // A memset of the used range beats scattered writes when most slots were touched.
+      const capacity = this.store.capacity
+      accText.fill(0, 0, capacity)
+      accEntities.fill(0, 0, capacity)
+      this.wholesale = false
+    }
     for (let i = 0; i < this.touchedCount; i++) {
       const d = touched[i] as number
       accText[d] = 0
