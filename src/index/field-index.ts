@@ -251,31 +251,10 @@ export class FieldIndex {
   }
 
   /**
-   * Adds `weight · tf` of every posting of `termId` into `acc`, appending newly touched slots to
-   * `touched` from `count` on; returns the new count. `weight` already includes the query weight
-   * and the term's idf.
-   */
-  accumulate(termId: number, weight: number, acc: Float64Array, seen: Uint8Array, touched: Int32Array, count: number): number {
-    const p = this.postings
-    const from = p.start[termId] as number
-    const to = from + (p.length[termId] as number)
-    const docs = p.ids
-    const tfs = p.values
-    for (let i = from; i < to; i++) {
-      const d = docs[i] as number
-      acc[d] = (acc[d] as number) + weight * (tfs[i] as number)
-      if (seen[d] === 0) {
-        seen[d] = 1
-        touched[count++] = d
-      }
-    }
-    return count
-  }
-
-  /**
-   * Adds `weight · tf` of every posting of `termId` into `acc`, with no bookkeeping: a loop
-   * without branches, several times faster than {@link accumulate}; the caller finds the
-   * touched documents afterwards by scanning `acc` for non-zero entries.
+   * Adds `weight · tf` of every posting of `termId` into `acc` (`weight` already includes the
+   * query weight and the term's idf), with no bookkeeping: a loop without branches, several times
+   * faster than tracking touched documents inside it; the caller finds them afterwards by
+   * scanning `acc` for non-zero entries.
    */
   addPostings(termId: number, weight: number, acc: Float64Array): void {
     const p = this.postings
@@ -289,7 +268,7 @@ export class FieldIndex {
     }
   }
 
-  /** Like {@link accumulate}, but only into documents whose mark in `seen` equals `mark`. */
+  /** Like {@link addPostings}, but only into documents whose mark in `seen` equals `mark`. */
   accumulateMarked(termId: number, weight: number, acc: Float64Array, seen: Uint8Array, mark: number): void {
     const p = this.postings
     const from = p.start[termId] as number

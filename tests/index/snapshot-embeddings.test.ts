@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest'
 import type { Article } from '../../src/article.js'
-import { RelatedArticlesError } from '../../src/errors.js'
 import { crc32 } from '../../src/index/snapshot.js'
 import type { RelatedIndexOptions } from '../../src/ranking/options.js'
 import { RelatedIndex } from '../../src/ranking/related-index.js'
 import { NEWS } from '../helpers/corpus.js'
 import { answers } from '../robustness/helpers.js'
+import { codeOf } from '../helpers/errors.js'
 
 /** The test corpus, every other article with a 3-d embedding (so both kinds are stored). */
 const ARTICLES: Article[] = NEWS.map((a, i) => (i % 2 === 0 ? { ...a, embedding: [Math.cos(i), Math.sin(i), 0.1 * i] } : a))
@@ -14,16 +14,6 @@ function build(options?: RelatedIndexOptions, articles: Article[] = ARTICLES): R
   const index = new RelatedIndex(options)
   index.addAll(articles)
   return index
-}
-
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn()
-    return undefined
-  } catch (error) {
-    if (!(error instanceof RelatedArticlesError)) throw error
-    return error.code
-  }
 }
 
 /** Replaces the bytes of the embeddings section (everything between the last field and the checksum) and fixes the checksum. */

@@ -6,18 +6,12 @@ import { DEFAULT_MAX_SNAPSHOT_BYTES, SNAPSHOT_FORMAT_VERSION, crc32, encodeJson 
 import type { RelatedIndexOptions } from '../../src/ranking/options.js'
 import { RelatedIndex } from '../../src/ranking/related-index.js'
 import { NEWS } from '../helpers/corpus.js'
+import { codeOf } from '../helpers/errors.js'
+import { newsSentence } from '../helpers/arbitraries.js'
 
-// Words and names from real news vocabulary, so analysis yields real stems and entities.
-const WORDS = [
-  'ceasefire', 'talks', 'troops', 'minister', 'election', 'tariffs', 'inflation', 'rates', 'wildfire',
-  'evacuated', 'drones', 'sanctions', 'parliament', 'budget', 'strike', 'border', 'refugees', 'vaccine',
-  'market', 'shares', 'oil', 'prices', 'court', 'ruling', 'protest', 'police', 'storm', 'flood',
-]
-const NAMES = ['Russia', 'Ukraine', 'Vladimir Putin', 'Kyiv', 'Marseille', 'Andrew Bailey', 'North Korea', 'Nato', 'Istanbul']
 
-const sentence = fc
-  .tuple(fc.constantFrom(...NAMES), fc.array(fc.constantFrom(...WORDS), { minLength: 2, maxLength: 8 }))
-  .map(([name, words]) => `${name} ${words.join(' ')}.`)
+// Real news words and names, so analysis yields real stems and entities.
+const sentence = newsSentence()
 
 const day = fc.integer({ min: 0, max: 60 }).map((d) => new Date(Date.UTC(2025, 0, 1 + d)))
 const articleBody = fc.record({
@@ -70,16 +64,6 @@ function answers(index: RelatedIndex, ids: string[]): unknown {
     related: ids.map((id) => index.related(id, { k: 1000 })),
     diverse: ids.map((id) => index.related(id, { k: 3, diversity: 0.5 })),
     draft: index.relatedTo({ title: 'Russia talks on tariffs', body: 'Kyiv troops and Nato ceasefire talks.' }, { k: 1000 }),
-  }
-}
-
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn()
-    return undefined
-  } catch (error) {
-    if (!(error instanceof RelatedArticlesError)) throw error
-    return error.code
   }
 }
 

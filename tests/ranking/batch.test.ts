@@ -1,22 +1,12 @@
 import { describe, expect, it } from 'vitest'
-import { RelatedArticlesError } from '../../src/errors.js'
 import { RelatedIndex } from '../../src/ranking/related-index.js'
 import { NEWS } from '../helpers/corpus.js'
+import { codeOf } from '../helpers/errors.js'
 
 function indexOf(): RelatedIndex {
   const index = new RelatedIndex()
   index.addAll(NEWS)
   return index
-}
-
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn()
-    return undefined
-  } catch (error) {
-    if (!(error instanceof RelatedArticlesError)) throw error
-    return error.code
-  }
 }
 
 describe('relatedAll and iterateRelated', () => {

@@ -4,18 +4,11 @@ import type { Article } from '../../src/article.js'
 import type { RelatedIndexOptions } from '../../src/ranking/options.js'
 import { RelatedIndex } from '../../src/ranking/related-index.js'
 import type { RelatedResult } from '../../src/ranking/result.js'
+import { newsSentence } from '../helpers/arbitraries.js'
 
-// Words and names from real news vocabulary, so analysis yields real stems and entities.
-const WORDS = [
-  'ceasefire', 'talks', 'troops', 'minister', 'election', 'tariffs', 'inflation', 'rates', 'wildfire',
-  'evacuated', 'drones', 'sanctions', 'parliament', 'budget', 'strike', 'border', 'refugees', 'vaccine',
-  'market', 'shares', 'oil', 'prices', 'court', 'ruling', 'protest', 'police', 'storm', 'flood',
-]
-const NAMES = ['Russia', 'Ukraine', 'Vladimir Putin', 'Kyiv', 'Marseille', 'Andrew Bailey', 'North Korea', 'Nato', 'Istanbul']
 
-const sentence = fc
-  .tuple(fc.constantFrom(...NAMES), fc.array(fc.constantFrom(...WORDS), { minLength: 2, maxLength: 8 }))
-  .map(([name, words]) => `${name} ${words.join(' ')}.`)
+// Real news words and names, so analysis yields real stems and entities.
+const sentence = newsSentence()
 
 const articleBody = fc.record({
   title: sentence,

@@ -5,20 +5,12 @@ import { RelatedArticlesError } from '../../src/errors.js'
 import type { RelatedIndexOptions } from '../../src/ranking/options.js'
 import { RelatedIndex } from '../../src/ranking/related-index.js'
 import { DRAFT, answers, thrown } from './helpers.js'
+import { NEWS_WORDS, newsSentence } from '../helpers/arbitraries.js'
 
-// Words and names from real news vocabulary (as in tests/ranking/properties.test.ts), so analysis
-// yields real stems and entities; plus a little hostile text.
-const WORDS = [
-  'ceasefire', 'talks', 'troops', 'minister', 'election', 'tariffs', 'inflation', 'rates', 'wildfire',
-  'evacuated', 'drones', 'sanctions', 'parliament', 'budget', 'strike', 'border', 'refugees', 'vaccine',
-  'market', 'shares', 'oil', 'prices', 'court', 'ruling', 'protest', 'police', 'storm', 'flood',
-]
-const NAMES = ['Russia', 'Ukraine', 'Vladimir Putin', 'Kyiv', 'Marseille', 'Andrew Bailey', 'North Korea', 'Nato', 'Istanbul']
 const ODD = ['', '\u0000', '\ud800', '🔥', 'زار', '東京', '<b>', '&amp;', '\u200b']
 
-const sentence = fc
-  .tuple(fc.constantFrom(...NAMES), fc.array(fc.constantFrom(...WORDS, ...ODD), { minLength: 2, maxLength: 8 }))
-  .map(([name, words]) => `${name} ${words.join(' ')}.`)
+// Real news words plus a little hostile text.
+const sentence = newsSentence([...NEWS_WORDS, ...ODD])
 const day = fc.integer({ min: 0, max: 60 }).map((d) => new Date(Date.UTC(2025, 0, 1 + d)))
 const articleBody = fc.record({
   title: sentence,
