@@ -60,12 +60,19 @@ export class QueryEngine {
   private dense = new Float64Array(0)
   private touched = new Int32Array(0)
   private pool = new Int32Array(0)
+  /** Slots the selection may return, written by {@link moveTopToFront} and {@link scanTop}. */
+  private top = new Int32Array(0)
+  /** Slots that scored at or above the running threshold of {@link scanTop}: a superset of its best `limit`. */
+  private shortlist = new Int32Array(0)
+  private shortlistSize = 0
+  /** How many best slots the shortlist is guaranteed to hold (0: no shortlist this query). */
+  private shortlistLimit = 0
   private heap = new Float64Array(64)
-  /** Set by {@link moveTopToFront}: how many pool slots passed its score conditions. */
-  private qualifying = 0
   private touchedCount = 0
-  /** Set by `run` when the pool comes from one scan of the accumulators (see `scanPool`). */
+  /** Set by `run` when the pool comes from one scan of the accumulators (see `scanTop`). */
   private wholesale = false
+  /** Whether the entity accumulator holds anything to clear. */
+  private entitiesUsed = false
 
   constructor(
     private readonly store: ArticleStore,
@@ -112,15 +119,25 @@ export class QueryEngine {
     let selected = exhaustive ? nTerms : Math.min(nTerms, this.options.candidateTerms)
     this.accumulateText(text, 0, selected)
     // A signal with no weight can neither score nor usefully select a candidate: skip its postings.
-    if (active.entities > 0) this.accumulateField(this.store.entities, profile.entities, this.accEntities, false)
+    this.entitiesUsed = active.entities > 0
+    if (this.entitiesUsed) this.accumulateField(this.store.entities, profile.entities, this.accEntities, false)
     if (active.tags > 0) this.accumulateField(this.store.tags, profile.tags, this.accTags, false)
     const filtered = hasFilters(q)
     // The common case (no filter, no pruning, no tags): the pool comes straight from one scan of
     // the accumulators, and they are cleared wholesale afterwards, with no touched list at all.
     this.wholesale = !filtered && selected === nTerms && active.tags === 0
     if (!this.wholesale) this.gatherTouched()
+    // Build result objects only for the best few; widen when duplicate folding used them up.
+    const want = q.diversity > 0 ? q.k * 4 : q.k
+    const first = q.foldDuplicates || q.diversity > 0 ? 2 * want + 8 : want
     try {
-      let n = this.wholesale ? this.scanPool(profile.slot) : this.admit(0, 0, profile, q, filtered)
+      if (this.wholesale) {
+        this.fillDense(text)
+        // One pass scores every touched slot and keeps a shortlist that covers the first two widenings.
+        this.scanTop(profile, active, q, first * 4)
+        return this.choose(0, first, profile, active, q)
+      }
+      let n = this.admit(0, 0, profile, q, filtered)
       // A restrictive filter must never leave fewer results than exist: widen to every query term.
       if (selected < nTerms && n < q.k) {
         const before = this.touchedCount
@@ -138,24 +155,90 @@ export class QueryEngine {
         // then make their text scores exact.
         if (n > this.options.maxCandidates) {
           this.scoreInto(n, profile, { ...active, time: 0, embedding: 0 }, q)
-          n = this.moveTopToFront(n, this.options.maxCandidates, -Infinity)
+          n = this.moveTopToFront(this.pool, n, this.options.maxCandidates, -Infinity)
+          this.pool.set(this.top.subarray(0, n))
         }
         this.completeText(n, text, selected)
       }
       this.scoreInto(n, profile, active, q)
-      // Build result objects only for the best few; widen when duplicate folding used them up.
-      const want = q.diversity > 0 ? q.k * 4 : q.k
-      for (let m = q.foldDuplicates || q.diversity > 0 ? 2 * want + 8 : want; ; m *= 4) {
-        const size = this.moveTopToFront(n, m, q.minScore)
-        const ranked: Candidate[] = []
-        for (let i = 0; i < size; i++) ranked.push(this.candidate(this.pool[i] as number, profile, active, q))
-        ranked.sort(byRank)
-        const chosen = this.select(ranked, q)
-        if (chosen.length >= q.k || size >= this.qualifying) return chosen.map((c) => this.toResult(c, profile, active))
-      }
+      return this.choose(n, first, profile, active, q)
     } finally {
       this.clear(text)
     }
+  }
+
+  /**
+   * Builds candidates for the best `m` slots (from the shortlist while it is long enough, else
+   * from the `n`-slot scored pool), folds and diversifies them, and widens `m` fourfold until `k`
+   * results are chosen or fewer than `m` slots qualified (then every qualifying slot was seen).
+   */
+  private choose(n: number, m: number, profile: QueryProfile, active: SignalWeights, q: ResolvedQueryOptions): RelatedResult[] {
+    for (; ; m *= 4) {
+      let size: number
+      if (m <= this.shortlistLimit) size = this.moveTopToFront(this.shortlist, this.shortlistSize, m, q.minScore)
+      else {
+        if (this.shortlistLimit > 0) {
+          // Past the shortlist (a heavily duplicated archive): score the whole pool the usual way.
+          this.shortlistLimit = 0
+          n = this.scanPool(profile.slot)
+          this.scoreInto(n, profile, active, q)
+        }
+        size = this.moveTopToFront(this.pool, n, m, q.minScore)
+      }
+      const ranked: Candidate[] = []
+      for (let i = 0; i < size; i++) ranked.push(this.candidate(this.top[i] as number, profile, active, q))
+      ranked.sort(byRank)
+      const chosen = this.select(ranked, q)
+      if (chosen.length >= q.k || size < m) return chosen.map((c) => this.toResult(c, profile, active))
+    }
+  }
+
+  /**
+   * The wholesale case in one pass over the accumulators: scores every slot other than the
+   * query's with a non-zero text or entity sum (as {@link scoreOf} would) and shortlists each
+   * slot that reaches the running `limit`-th best score, so the best `limit` (ties included) are
+   * all on the shortlist, and when fewer than `limit` qualify, all of them are. A min-heap of
+   * `limit` scores keeps that threshold; in random order only about `limit · ln(n / limit)`
+   * slots pass it, so the loop is mostly one division and one well-predicted comparison.
+   */
+  private scanTop(profile: QueryProfile, active: SignalWeights, q: ResolvedQueryOptions, limit: number): void {
+    const { accText, accEntities, scores, shortlist } = this
+    const heap = this.heapOf(limit)
+    const self = profile.slot
+    const capacity = this.store.capacity
+    // Qualifying means score > 0 and score >= minScore: one comparison against `lowest`.
+    const lowest = q.minScore > 0 ? q.minScore : Number.MIN_VALUE
+    let threshold = lowest
+    let size = 0
+    let listed = 0
+    const textOnly = active.entities === 0 && active.time === 0 && active.embedding === 0
+    if (textOnly && self >= 0) accText[self] = 0 // never the query itself; cleared afterwards anyway
+    const textNorms = this.store.text.documentNorms()
+    const withEntities = this.entitiesUsed
+    for (let d = 0; d < capacity; d++) {
+      let score: number
+      if (textOnly) {
+        // The text similarity (scoreOf's value for text alone), NaN for a slot with no terms.
+        score = active.text > 0 ? (accText[d] as number) / (textNorms[d] as number) : 0
+        if (!(score >= threshold)) continue
+        if (score > 1) score = 1
+      } else {
+        if (((accText[d] as number) === 0 && (!withEntities || (accEntities[d] as number) === 0)) || d === self) continue
+        score = this.scoreOf(d, profile, active, q)
+        if (!(score >= threshold)) continue
+      }
+      scores[d] = score
+      shortlist[listed++] = d
+      if (size < limit) {
+        size = heapPush(heap, size, score)
+        if (size === limit) threshold = Math.max(lowest, heap[0] as number)
+      } else if (score > (heap[0] as number)) {
+        heapReplaceMin(heap, size, score)
+        threshold = Math.max(lowest, heap[0] as number)
+      }
+    }
+    this.shortlistSize = listed
+    this.shortlistLimit = limit
   }
 
   private accumulateText(text: QueryVector, from: number, to: number): void {
@@ -221,96 +304,70 @@ export class QueryEngine {
 
   /** Writes the score of the first `n` pool slots into `scores`: the weighted mean of the active signals. */
   private scoreInto(n: number, profile: QueryProfile, active: SignalWeights, q: ResolvedQueryOptions): void {
-    const { scores, accText, accEntities, accTags, pool } = this
-    const textNorms = this.store.text.documentNorms()
-    const entityNorms = this.store.entities.documentNorms()
-    const tagNorms = this.store.tags.documentNorms()
-    const times = this.store.times
-    const { text: wt, entities: we, tags: wg, time: wtime, embedding: wemb } = active
-    const base = wt + we + wg
-    const qTime = profile.time
-    const embeddings = this.store.embeddings
-    const embeddingNorms = embeddings.norms
-    const embeddingValues = embeddings.values
-    const dimension = embeddings.dimension
-    const measure = this.options.embeddingSimilarity
+    const { scores, pool } = this
     for (let i = 0; i < n; i++) {
       const s = pool[i] as number
-      let sum = wt * ratio(accText[s] as number, textNorms[s] as number)
-      if (we > 0) sum += we * ratio(accEntities[s] as number, entityNorms[s] as number)
-      if (wg > 0) sum += wg * ratio(accTags[s] as number, tagNorms[s] as number)
-      let weightSum = base
-      if (wtime > 0) {
-        const t = times[s] as number
-        if (t === t) {
-          sum += wtime * timeCloseness(qTime, t, q.olderHalfLifeDays, q.newerHalfLifeDays)
-          weightSum += wtime
-        }
-      }
-      if (wemb > 0) {
-        const norm = embeddingNorms[s] as number
-        if (norm > 0) {
-          const query = profile.embedding as Float32Array
-          sum += wemb * embeddingSimilarity(measure, query, profile.embeddingNorm, embeddingValues, s * dimension, norm)
-          weightSum += wemb
-        }
-      }
-      scores[s] = weightSum > 0 ? clamp01(sum / weightSum) : 0
+      scores[s] = this.scoreOf(s, profile, active, q)
     }
   }
 
-  /**
-   * Moves to the front of the pool every slot whose score is positive, at least `minScore` and
-   * among the `m` best (ties with the `m`-th all kept, for the full tie-break chain to settle),
-   * and returns how many there are; `qualifying` is then the number of slots that pass the
-   * score conditions at all. One pass with a small min-heap of scores, one to partition.
-   */
-  private moveTopToFront(n: number, m: number, minScore: number): number {
-    const { pool, scores } = this
-    const heap = this.heap.length >= m ? this.heap : (this.heap = new Float64Array(Math.max(m, this.heap.length * 2)))
-    let size = 0
-    let qualifying = 0
-    for (let i = 0; i < n; i++) {
-      const score = scores[pool[i] as number] as number
-      if (!(score > 0 && score >= minScore)) continue
-      qualifying++
-      if (size < m) {
-        // sift up
-        let j = size++
-        while (j > 0) {
-          const parent = (j - 1) >> 1
-          if ((heap[parent] as number) <= score) break
-          heap[j] = heap[parent] as number
-          j = parent
-        }
-        heap[j] = score
-      } else if (score > (heap[0] as number)) {
-        // replace the minimum and sift down
-        let j = 0
-        for (;;) {
-          const left = 2 * j + 1
-          if (left >= size) break
-          const right = left + 1
-          const child = right < size && (heap[right] as number) < (heap[left] as number) ? right : left
-          if ((heap[child] as number) >= score) break
-          heap[j] = heap[child] as number
-          j = child
-        }
-        heap[j] = score
+  /** The score of one slot: the weighted mean of the active signals, in [0, 1]. */
+  private scoreOf(s: number, profile: QueryProfile, active: SignalWeights, q: ResolvedQueryOptions): number {
+    const { text: wt, entities: we, tags: wg, time: wtime, embedding: wemb } = active
+    const text = ratio(this.accText[s] as number, this.store.text.documentNorms()[s] as number)
+    let sum = wt * text
+    if (we > 0) sum += we * ratio(this.accEntities[s] as number, this.store.entities.documentNorms()[s] as number)
+    if (wg > 0) sum += wg * ratio(this.accTags[s] as number, this.store.tags.documentNorms()[s] as number)
+    let weightSum = wt + we + wg
+    if (wtime > 0) {
+      const t = this.store.times[s] as number
+      if (t === t) {
+        sum += wtime * timeCloseness(profile.time, t, q.olderHalfLifeDays, q.newerHalfLifeDays)
+        weightSum += wtime
       }
     }
-    this.qualifying = qualifying
+    if (wemb > 0) {
+      const embeddings = this.store.embeddings
+      const norm = embeddings.norms[s] as number
+      if (norm > 0) {
+        const query = profile.embedding as Float32Array
+        sum += wemb * embeddingSimilarity(this.options.embeddingSimilarity, query, profile.embeddingNorm, embeddings.values, s * embeddings.dimension, norm)
+        weightSum += wemb
+      }
+    }
+    // Text alone: its similarity itself (not wt·text / wt, which can differ in the last bit).
+    if (sum === wt * text && weightSum === wt) return wt > 0 ? text : 0
+    return weightSum > 0 ? clamp01(sum / weightSum) : 0
+  }
+
+  /**
+   * Writes to `top` every one of the first `n` slots of `from` whose score is positive, at least
+   * `minScore` and among the `m` best (ties with the `m`-th all kept, for the full tie-break chain
+   * to settle), and returns how many there are: fewer than `m` only when that is all that qualify.
+   * One pass with a small min-heap of scores, one to copy.
+   */
+  private moveTopToFront(from: Int32Array, n: number, m: number, minScore: number): number {
+    const { scores, top } = this
+    const heap = this.heapOf(m)
+    let size = 0
+    for (let i = 0; i < n; i++) {
+      const score = scores[from[i] as number] as number
+      if (!(score > 0 && score >= minScore)) continue
+      if (size < m) size = heapPush(heap, size, score)
+      else if (score > (heap[0] as number)) heapReplaceMin(heap, size, score)
+    }
     const threshold = size < m ? -Infinity : (heap[0] as number)
     let kept = 0
     for (let i = 0; i < n; i++) {
-      const slot = pool[i] as number
+      const slot = from[i] as number
       const score = scores[slot] as number
-      if (score > 0 && score >= minScore && score >= threshold) {
-        pool[i] = pool[kept] as number
-        pool[kept++] = slot
-      }
+      if (score > 0 && score >= minScore && score >= threshold) top[kept++] = slot
     }
     return kept
+  }
+
+  private heapOf(m: number): Float64Array {
+    return this.heap.length >= m ? this.heap : (this.heap = new Float64Array(Math.max(m, this.heap.length * 2)))
   }
 
   /** Makes the first `n` pool slots' text sums exact, by the cheaper of the remaining terms' postings or each candidate's own terms. */
@@ -532,9 +589,10 @@ export class QueryEngine {
       // A memset of the used range beats scattered writes when most slots were touched.
       const capacity = this.store.capacity
       accText.fill(0, 0, capacity)
-      accEntities.fill(0, 0, capacity)
+      if (this.entitiesUsed) accEntities.fill(0, 0, capacity)
       this.wholesale = false
     }
+    this.shortlistLimit = 0
     for (let i = 0; i < this.touchedCount; i++) {
       const d = touched[i] as number
       accText[d] = 0
@@ -557,6 +615,8 @@ export class QueryEngine {
       this.scores = new Float64Array(size)
       this.touched = new Int32Array(size)
       this.pool = new Int32Array(size)
+      this.top = new Int32Array(size)
+      this.shortlist = new Int32Array(size)
     }
     const vocab = this.store.text.vocabularySize
     if (this.dense.length < vocab) this.dense = new Float64Array(Math.max(vocab, this.dense.length * 2, 64))
@@ -639,3 +699,30 @@ function toVector(pairs: Array<[number, number]>, field: FieldIndex): QueryVecto
   return { ids: Int32Array.from(pairs, (p) => p[0]), weights: Float64Array.from(pairs, (p) => p[1]) }
 }
 
+/** Pushes `score` onto the min-heap of `size` scores; returns the new size. */
+function heapPush(heap: Float64Array, size: number, score: number): number {
+  let j = size
+  while (j > 0) {
+    const parent = (j - 1) >> 1
+    if ((heap[parent] as number) <= score) break
+    heap[j] = heap[parent] as number
+    j = parent
+  }
+  heap[j] = score
+  return size + 1
+}
+
+/** Replaces the minimum of a full min-heap with a larger `score`. */
+function heapReplaceMin(heap: Float64Array, size: number, score: number): void {
+  let j = 0
+  for (;;) {
+    const left = 2 * j + 1
+    if (left >= size) break
+    const right = left + 1
+    const child = right < size && (heap[right] as number) < (heap[left] as number) ? right : left
+    if ((heap[child] as number) >= score) break
+    heap[j] = heap[child] as number
+    j = child
+  }
+  heap[j] = score
+}
