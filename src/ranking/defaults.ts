@@ -44,7 +44,7 @@ export const RANKING_DEFAULTS = {
    * Weight of the embedding signal (active for a pair only when both articles carry an
    * `embedding`). Measured with 128-dimensional latent-semantic embeddings of each labelled
    * corpus (benchmarks/embeddings.ts): 0.5 was best or within 0.001 of best on both sets
-   * (nDCG@10 AllSides 0.653 → 0.670, Reuters 0.643 → 0.656); 1 cost Reuters 0.007 and 2 more.
+   * (nDCG@10 AllSides 0.653 → 0.671, Reuters 0.643 → 0.663); 1 cost Reuters 0.003 and 2 more.
    * Embeddings from a stronger model may deserve more weight: measure on your own judgments.
    */
   embeddingWeight: 0.5,

@@ -12,6 +12,11 @@ export function sublinearTf(tf: number): number {
   return tf >= 1 ? 1 + Math.log(tf) : tf
 }
 
+/** The weighted count behind a {@link sublinearTf} value (its inverse). */
+export function linearTf(weight: number): number {
+  return weight >= 1 ? Math.exp(weight - 1) : weight
+}
+
 /** Raw text weight of a term from its title and body counts. */
 export function textTf(titleCount: number, bodyCount: number, titleWeight: number): number {
   return sublinearTf(titleWeight * titleCount + bodyCount)
