@@ -60,7 +60,7 @@ export class QueryEngine {
   private dense = new Float64Array(0)
   private touched = new Int32Array(0)
   private pool = new Int32Array(0)
-  /** Slots the selection may return, written by {@link moveTopToFront} and {@link scanTop}. */
+  /** The best slots of the last {@link selectTop}, for the candidates to be built from. */
   private top = new Int32Array(0)
   /** Slots that scored at or above the running threshold of {@link scanTop}: a superset of its best `limit`. */
   private shortlist = new Int32Array(0)
@@ -133,7 +133,7 @@ export class QueryEngine {
     try {
       if (this.wholesale) {
         this.fillDense(text)
-        // One pass scores every touched slot and keeps a shortlist that covers the first two widenings.
+        // One pass scores every touched slot and shortlists enough for the first selection and one widening.
         this.scanTop(profile, active, q, first * 4)
         return this.choose(0, first, profile, active, q)
       }
@@ -155,7 +155,7 @@ export class QueryEngine {
         // then make their text scores exact.
         if (n > this.options.maxCandidates) {
           this.scoreInto(n, profile, { ...active, time: 0, embedding: 0 }, q)
-          n = this.moveTopToFront(this.pool, n, this.options.maxCandidates, -Infinity)
+          n = this.selectTop(this.pool, n, this.options.maxCandidates, -Infinity)
           this.pool.set(this.top.subarray(0, n))
         }
         this.completeText(n, text, selected)
@@ -175,7 +175,7 @@ export class QueryEngine {
   private choose(n: number, m: number, profile: QueryProfile, active: SignalWeights, q: ResolvedQueryOptions): RelatedResult[] {
     for (; ; m *= 4) {
       let size: number
-      if (m <= this.shortlistLimit) size = this.moveTopToFront(this.shortlist, this.shortlistSize, m, q.minScore)
+      if (m <= this.shortlistLimit) size = this.selectTop(this.shortlist, this.shortlistSize, m, q.minScore)
       else {
         if (this.shortlistLimit > 0) {
           // Past the shortlist (a heavily duplicated archive): score the whole pool the usual way.
@@ -183,7 +183,7 @@ export class QueryEngine {
           n = this.scanPool(profile.slot)
           this.scoreInto(n, profile, active, q)
         }
-        size = this.moveTopToFront(this.pool, n, m, q.minScore)
+        size = this.selectTop(this.pool, n, m, q.minScore)
       }
       const ranked: Candidate[] = []
       for (let i = 0; i < size; i++) ranked.push(this.candidate(this.top[i] as number, profile, active, q))
@@ -346,7 +346,7 @@ export class QueryEngine {
    * to settle), and returns how many there are: fewer than `m` only when that is all that qualify.
    * One pass with a small min-heap of scores, one to copy.
    */
-  private moveTopToFront(from: Int32Array, n: number, m: number, minScore: number): number {
+  private selectTop(from: Int32Array, n: number, m: number, minScore: number): number {
     const { scores, top } = this
     const heap = this.heapOf(m)
     let size = 0
