@@ -73,6 +73,11 @@ export class QueryEngine {
   private wholesale = false
   /** Whether the entity accumulator holds anything to clear. */
   private entitiesUsed = false
+  /**
+   * Whether unpruned, untagged queries take the one-scan path. Always true in use; tests switch
+   * it off to hold that path to the general one. @internal
+   */
+  oneScan = true
 
   constructor(
     private readonly store: ArticleStore,
@@ -123,9 +128,9 @@ export class QueryEngine {
     if (this.entitiesUsed) this.accumulateField(this.store.entities, profile.entities, this.accEntities, false)
     if (active.tags > 0) this.accumulateField(this.store.tags, profile.tags, this.accTags, false)
     const filtered = hasFilters(q)
-    // The common case (no filter, no pruning, no tags): the pool comes straight from one scan of
-    // the accumulators, and they are cleared wholesale afterwards, with no touched list at all.
-    this.wholesale = !filtered && selected === nTerms && active.tags === 0
+    // The common case (no pruning, no tags): candidates come straight from one scan of the
+    // accumulators, which are cleared wholesale afterwards, with no touched list at all.
+    this.wholesale = this.oneScan && selected === nTerms && active.tags === 0
     if (!this.wholesale) this.gatherTouched()
     // Build result objects only for the best few; widen when duplicate folding used them up.
     const want = q.diversity > 0 ? q.k * 4 : q.k
@@ -134,8 +139,8 @@ export class QueryEngine {
       if (this.wholesale) {
         this.fillDense(text)
         // One pass scores every touched slot and shortlists enough for the first selection and one widening.
-        this.scanTop(profile, active, q, first * 4)
-        return this.choose(0, first, profile, active, q)
+        this.scanTop(profile, active, q, filtered, first * 4)
+        return this.choose(0, first, profile, active, q, filtered)
       }
       let n = this.admit(0, 0, profile, q, filtered)
       // A restrictive filter must never leave fewer results than exist: widen to every query term.
@@ -161,7 +166,7 @@ export class QueryEngine {
         this.completeText(n, text, selected)
       }
       this.scoreInto(n, profile, active, q)
-      return this.choose(n, first, profile, active, q)
+      return this.choose(n, first, profile, active, q, filtered)
     } finally {
       this.clear(text)
     }
@@ -172,15 +177,17 @@ export class QueryEngine {
    * from the `n`-slot scored pool), folds and diversifies them, and widens `m` fourfold until `k`
    * results are chosen or fewer than `m` slots qualified (then every qualifying slot was seen).
    */
-  private choose(n: number, m: number, profile: QueryProfile, active: SignalWeights, q: ResolvedQueryOptions): RelatedResult[] {
+  private choose(n: number, m: number, profile: QueryProfile, active: SignalWeights, q: ResolvedQueryOptions, filtered: boolean): RelatedResult[] {
     for (; ; m *= 4) {
       let size: number
       if (m <= this.shortlistLimit) size = this.selectTop(this.shortlist, this.shortlistSize, m, q.minScore)
       else {
         if (this.shortlistLimit > 0) {
-          // Past the shortlist (a heavily duplicated archive): score the whole pool the usual way.
+          // Past the shortlist (a heavily duplicated archive): gather, filter and score every
+          // touched slot the general way.
           this.shortlistLimit = 0
-          n = this.scanPool(profile.slot)
+          this.gatherTouched()
+          n = this.admit(0, 0, profile, q, filtered)
           this.scoreInto(n, profile, active, q)
         }
         size = this.selectTop(this.pool, n, m, q.minScore)
@@ -196,12 +203,14 @@ export class QueryEngine {
   /**
    * The wholesale case in one pass over the accumulators: scores every slot other than the
    * query's with a non-zero text or entity sum (as {@link scoreOf} would) and shortlists each
-   * slot that reaches the running `limit`-th best score, so the best `limit` (ties included) are
-   * all on the shortlist, and when fewer than `limit` qualify, all of them are. A min-heap of
-   * `limit` scores keeps that threshold; in random order only about `limit · ln(n / limit)`
-   * slots pass it, so the loop is mostly one division and one well-predicted comparison.
+   * slot that reaches the running `limit`-th best score and passes the filters, so the best
+   * `limit` that pass (ties included) are all on the shortlist, and when fewer than `limit`
+   * qualify, all of them are. A min-heap of `limit` scores keeps that threshold; in random order
+   * only about `limit · ln(n / limit)` slots reach it, so the loop is mostly one division and one
+   * well-predicted comparison, and filters (a `Set` lookup, the caller's callback) run only for
+   * the slots that reach it.
    */
-  private scanTop(profile: QueryProfile, active: SignalWeights, q: ResolvedQueryOptions, limit: number): void {
+  private scanTop(profile: QueryProfile, active: SignalWeights, q: ResolvedQueryOptions, filtered: boolean, limit: number): void {
     const { accText, accEntities, scores, shortlist } = this
     const heap = this.heapOf(limit)
     const self = profile.slot
@@ -227,6 +236,7 @@ export class QueryEngine {
         score = this.scoreOf(d, profile, active, q)
         if (!(score >= threshold)) continue
       }
+      if (filtered && !this.passes(d, profile, q)) continue
       scores[d] = score
       shortlist[listed++] = d
       if (size < limit) {
@@ -279,17 +289,6 @@ export class QueryEngine {
       if (sections) field.accumulateMarked(t, w, acc, this.seen, 1)
       else field.addPostings(t, w, acc)
     }
-  }
-
-  /** The pool for the wholesale case: every slot other than the query's with a non-zero text or entity sum. */
-  private scanPool(self: number): number {
-    const { accText, accEntities, pool } = this
-    const capacity = this.store.capacity
-    let n = 0
-    for (let d = 0; d < capacity; d++) {
-      if (((accText[d] as number) !== 0 || (accEntities[d] as number) !== 0) && d !== self) pool[n++] = d
-    }
-    return n
   }
 
   /** Appends touched slots from `from` on that may be returned (not the query, through every filter) to the pool at `n`; returns the new pool size. */

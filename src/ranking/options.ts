@@ -117,9 +117,12 @@ export interface RelatedOptions extends TimeOptions {
   /** Ids never to return. */
   exclude?: Iterable<string>
   /**
-   * Keep only stored articles for which this returns true (applied before the top-k cut). It may
-   * read the index (`get`, `has`, `ids`) but not query or change it: that throws `INVALID_STATE`.
-   * The article it is given has no `embedding` (`get(article.id)` has it), so filtering stays cheap.
+   * Keep only stored articles for which this returns true (applied before the top-k cut). It is
+   * called for articles whose score could make the list (usually a few hundred, however large
+   * the archive; every candidate when the query has tags or `candidateTerms` is set), in no
+   * promised order. It may read the index (`get`, `has`, `ids`)
+   * but not query or change it: that throws `INVALID_STATE`. The article it is given has no
+   * `embedding` (`get(article.id)` has it), so filtering stays cheap.
    */
   filter?: (article: Article) => boolean
   /** Keep only these sections (`include`) or drop these (`exclude`). Undated rules: an article without a section fails `include`. */

@@ -475,17 +475,22 @@ export class RelatedIndex {
 }
 
 /**
- * The parts of an index that built-in embeddings need (src/ranking/lsa.ts): its store, and the
- * text weights the index would give an article or draft (validated and length-limited as
- * `relatedTo` does). @internal
+ * The parts of an index that built-in embeddings (src/ranking/lsa.ts), benchmarks and tests need:
+ * its store, its query engine, and the text weights the index would give an article or draft
+ * (validated and length-limited as `relatedTo` does). @internal
  */
-export function internalsOf(index: RelatedIndex): { store: ArticleStore; textFeatures: (draft: Draft) => ReadonlyMap<string, number> } {
+export function internalsOf(index: RelatedIndex): {
+  store: ArticleStore
+  engine: QueryEngine
+  textFeatures: (draft: Draft) => ReadonlyMap<string, number>
+} {
   // Element access reaches private members on purpose: this module-level helper is the one door.
   const store = index['store']
   const analyzer = index['analyzer']
   const resolved = index['resolved']
   return {
     store,
+    engine: index['engine'],
     textFeatures: (draft) => {
       const { article } = limitArticleLength(validateArticle(draft, 'draft', false), resolved.maxArticleLength, resolved.oversized)
       return toFeatures(analyzer.analyze(article), article, resolved).text

@@ -1,63 +1,132 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import type { Article } from '../../src/article.js'
-import { RelatedIndex } from '../../src/ranking/related-index.js'
+import type { RelatedOptions } from '../../src/ranking/options.js'
+import { RelatedIndex, internalsOf } from '../../src/ranking/related-index.js'
+import type { RelatedResult } from '../../src/ranking/result.js'
 import { newsSentence } from '../helpers/arbitraries.js'
 import { NEWS } from '../helpers/corpus.js'
 
-// An unfiltered text-only query takes the one-scan path (score, shortlist and select in one pass
-// over the accumulators); a filter that passes everything takes the general path (touched list,
-// pool, separate scoring and selection). They must agree exactly, including where duplicate
-// folding forces the selection to widen past the shortlist.
+// An unpruned, untagged query takes the one-scan path (score, filter, shortlist and select in one
+// pass over the accumulators); with the engine's `oneScan` switched off it takes the general
+// path (touched list, filtered pool, separate scoring and selection). They must agree exactly,
+// for every signal and option, including where duplicate folding widens past the shortlist.
 
 const sentence = newsSentence()
 
-/** Articles with copies: each base article appears 1 to `maxCopies` times under fresh ids. */
-function corpusWithCopies(maxCopies: number): fc.Arbitrary<Article[]> {
-  const base = fc.record({ title: sentence, body: fc.array(sentence, { minLength: 1, maxLength: 3 }).map((s) => s.join(' ')) })
-  return fc
-    .array(fc.tuple(base, fc.integer({ min: 1, max: maxCopies })), { minLength: 2, maxLength: 8 })
-    .map((items) => items.flatMap(([a, copies], i) => Array.from({ length: copies }, (_, c): Article => ({ id: `a${i}-${c}`, ...a }))))
+/** The general path's answer to the same query. */
+function generalPath(index: RelatedIndex, run: () => RelatedResult[]): RelatedResult[] {
+  const { engine } = internalsOf(index)
+  engine.oneScan = false
+  try {
+    return run()
+  } finally {
+    engine.oneScan = true
+  }
 }
 
-const everything = (): boolean => true
+/**
+ * Articles with copies: each base article appears 1 to `maxCopies` times under fresh ids, some
+ * dated, some with embeddings. Copies are stored in descending id order, so equal scores cut at a
+ * threshold would show: the tie-break by id prefers the copies scanned last.
+ */
+function corpusWithCopies(maxBase: number, maxCopies: number): fc.Arbitrary<Article[]> {
+  const base = fc.record({
+    title: sentence,
+    body: fc.array(sentence, { minLength: 1, maxLength: 3 }).map((s) => s.join(' ')),
+    publishedAt: fc.option(fc.integer({ min: 0, max: 30 }).map((d) => new Date(Date.UTC(2025, 0, 1 + d)).toISOString()), { nil: undefined }),
+    embedding: fc.option(fc.tuple(fc.integer({ min: 1, max: 9 }), fc.integer({ min: 0, max: 9 }), fc.integer({ min: 0, max: 9 })), { nil: undefined }),
+  })
+  return fc
+    .array(fc.tuple(base, fc.integer({ min: 1, max: maxCopies })), { minLength: 2, maxLength: maxBase })
+    .map((items) => items.flatMap(([a, copies], i) => Array.from({ length: copies }, (_, c): Article => ({ id: `a${i}-${copies - 1 - c}`, ...a }))))
+}
+
+const queryOptions: fc.Arbitrary<RelatedOptions> = fc.record({
+  k: fc.integer({ min: 1, max: 12 }),
+  minScore: fc.constantFrom(0, 0.05, 0.2),
+  foldDuplicates: fc.boolean(),
+  diversity: fc.constantFrom(0, 0.3),
+  weights: fc.record({ entities: fc.constantFrom(0, 0.25), time: fc.constantFrom(0, 0.25), embedding: fc.constantFrom(0, 0.5) }),
+  pastOnly: fc.boolean(),
+})
 
 describe('query engine paths', () => {
-  it('the one-scan path equals the general path for any k, minScore, folding and diversity', () => {
+  it('the one-scan path equals the general path for any signals, k, minScore, folding, diversity and filters', () => {
     fc.assert(
-      fc.property(
-        corpusWithCopies(6),
-        fc.integer({ min: 1, max: 12 }),
-        fc.constantFrom(0, 0.05, 0.2),
-        fc.boolean(),
-        fc.constantFrom(0, 0.3),
-        (articles, k, minScore, foldDuplicates, diversity) => {
-          const index = new RelatedIndex()
-          index.addAll(articles)
-          for (const { id } of articles) {
-            const options = { k, minScore, foldDuplicates, diversity }
-            expect(index.related(id, options)).toEqual(index.related(id, { ...options, filter: everything }))
+      fc.property(corpusWithCopies(30, 6), queryOptions, fc.integer({ min: 0, max: 3 }), (articles, options, excluded) => {
+        const index = new RelatedIndex()
+        index.addAll(articles)
+        const exclude = articles.filter((_, i) => i % 7 === 3).slice(0, excluded).map((a) => a.id)
+        const filter = (a: Article): boolean => !a.id.endsWith('-2')
+        for (const { id } of articles) {
+          for (const o of [options, { ...options, exclude, filter }]) {
+            expect(index.related(id, o)).toEqual(generalPath(index, () => index.related(id, o)))
           }
-        },
-      ),
-      { numRuns: 30 },
+        }
+      }),
+      { numRuns: 40 },
     )
   })
 
   it('widens past the shortlist when copies of the query fill it, and still returns k other stories', () => {
-    // 150 copies of the query score 1 and are all left out (a copy of the article being read is
-    // not worth a slot), so every result lies beyond the first 112 candidates of the one scan.
-    // Tags and sections left out: they take the general path.
+    // 150 copies of the query, stored before the other articles, score 1 and are all left out (a
+    // copy of the article being read is not worth a slot). They fill the shortlist (4 × (2k + 8)
+    // = 64 slots for k = 4) before any other article is scanned, so every result comes from
+    // scoring all touched articles after the shortlist ran out. Tags and sections are left out:
+    // they take the general path.
     const news = NEWS.map(({ id, title, body, publishedAt }): Article => ({ id, title, body, publishedAt }))
     const query = news.find((a) => a.id === 'rates-2') as Article
     const copies = Array.from({ length: 150 }, (_, i): Article => ({ ...query, id: `copy-${i}` }))
     const index = new RelatedIndex()
-    index.addAll([...news, ...copies])
-    const k = 4
-    const results = index.related(query.id, { k })
-    expect(results).toEqual(index.related(query.id, { k, filter: everything }))
-    expect(results).toHaveLength(k)
-    expect(results.some((r) => r.id.startsWith('copy-'))).toBe(false)
-    expect(results.map((r) => r.id).slice(0, 3)).toEqual(['rates-2-copy', 'rates-1', 'fed-hold'])
+    index.addAll([...copies, ...news])
+    for (const o of [{ k: 4 }, { k: 4, exclude: ['rates-1'] }]) {
+      const results = index.related(query.id, o)
+      expect(results).toEqual(generalPath(index, () => index.related(query.id, o)))
+      expect(results).toHaveLength(4)
+      expect(results.some((r) => r.id.startsWith('copy-'))).toBe(false)
+    }
+    expect(
+      index
+        .related(query.id, { k: 4 })
+        .slice(0, 3)
+        .map((r) => r.id),
+    ).toEqual(['rates-2-copy', 'rates-1', 'fed-hold'])
+  })
+
+  it('keeps every article tied at the shortlist threshold, so ties still break by id', () => {
+    // Ten copies of the query's best match tie; with k = 1 and no folding the shortlist holds 4,
+    // and the copies are stored in descending id order: the winner (copy-0) is scanned last.
+    const news = NEWS.map(({ id, title, body, publishedAt }): Article => ({ id, title, body, publishedAt }))
+    const best = news.find((a) => a.id === 'rates-1') as Article
+    const copies = Array.from({ length: 10 }, (_, i): Article => ({ ...best, id: `copy-${9 - i}` }))
+    const index = new RelatedIndex()
+    index.addAll([...news.filter((a) => a.id !== 'rates-1' && a.id !== 'rates-2-copy'), ...copies])
+    for (const o of [{ k: 1, foldDuplicates: false }, { k: 1, foldDuplicates: false, weights: { time: 0.25 } }]) {
+      const results = index.related('rates-2', o)
+      expect(results.map((r) => r.id)).toEqual(['copy-0'])
+      expect(results).toEqual(generalPath(index, () => index.related('rates-2', o)))
+    }
+  })
+
+  it('calls a filter only for articles that score high enough to matter, and never returns one it rejects', () => {
+    const news = NEWS.map(({ id, title, body, publishedAt }): Article => ({ id, title, body, publishedAt }))
+    const extra = Array.from({ length: 300 }, (_, i): Article => ({ ...(news[i % news.length] as Article), id: `extra-${i}` }))
+    const index = new RelatedIndex()
+    index.addAll([...news, ...extra])
+    const seen: string[] = []
+    const results = index.related('rates-2', {
+      k: 3,
+      foldDuplicates: false,
+      filter: (a) => {
+        seen.push(a.id)
+        return a.id.startsWith('extra-')
+      },
+    })
+    expect(results).toHaveLength(3)
+    expect(results.every((r) => r.id.startsWith('extra-'))).toBe(true)
+    // Every other article shares a word with the query; the filter saw only the contenders.
+    expect(seen.length).toBeGreaterThan(0)
+    expect(seen.length).toBeLessThan(150)
   })
 })
