@@ -68,6 +68,11 @@ export class QueryEngine {
   /** How many best slots the shortlist is guaranteed to hold (0: no shortlist this query). */
   private shortlistLimit = 0
   private heap = new Float64Array(64)
+  /** The fields' document norms and the publication times, fetched once per query for {@link scoreOf}. */
+  private textNorms: Float64Array = new Float64Array(0)
+  private entityNorms: Float64Array = new Float64Array(0)
+  private tagNorms: Float64Array = new Float64Array(0)
+  private times: Float64Array = new Float64Array(0)
   private touchedCount = 0
   /** Set by `run` when the pool comes from one scan of the accumulators (see `scanTop`). */
   private wholesale = false
@@ -118,6 +123,10 @@ export class QueryEngine {
    */
   run(profile: QueryProfile, q: ResolvedQueryOptions, exhaustive = false): RelatedResult[] {
     this.reserve()
+    this.textNorms = this.store.text.documentNorms()
+    this.entityNorms = this.store.entities.documentNorms()
+    this.tagNorms = this.store.tags.documentNorms()
+    this.times = this.store.times
     const text = profile.text
     const nTerms = text.ids.length
     const active = this.activeWeights(profile, q.weights)
@@ -222,7 +231,7 @@ export class QueryEngine {
     let listed = 0
     const textOnly = active.entities === 0 && active.time === 0 && active.embedding === 0
     if (textOnly && self >= 0) accText[self] = 0 // never the query itself; cleared afterwards anyway
-    const textNorms = this.store.text.documentNorms()
+    const textNorms = this.textNorms
     const withEntities = this.entitiesUsed
     for (let d = 0; d < capacity; d++) {
       let score: number
@@ -313,13 +322,13 @@ export class QueryEngine {
   /** The score of one slot: the weighted mean of the active signals, in [0, 1]. */
   private scoreOf(s: number, profile: QueryProfile, active: SignalWeights, q: ResolvedQueryOptions): number {
     const { text: wt, entities: we, tags: wg, time: wtime, embedding: wemb } = active
-    const text = ratio(this.accText[s] as number, this.store.text.documentNorms()[s] as number)
+    const text = ratio(this.accText[s] as number, this.textNorms[s] as number)
     let sum = wt * text
-    if (we > 0) sum += we * ratio(this.accEntities[s] as number, this.store.entities.documentNorms()[s] as number)
-    if (wg > 0) sum += wg * ratio(this.accTags[s] as number, this.store.tags.documentNorms()[s] as number)
+    if (we > 0) sum += we * ratio(this.accEntities[s] as number, this.entityNorms[s] as number)
+    if (wg > 0) sum += wg * ratio(this.accTags[s] as number, this.tagNorms[s] as number)
     let weightSum = wt + we + wg
     if (wtime > 0) {
-      const t = this.store.times[s] as number
+      const t = this.times[s] as number
       if (t === t) {
         sum += wtime * timeCloseness(profile.time, t, q.olderHalfLifeDays, q.newerHalfLifeDays)
         weightSum += wtime
