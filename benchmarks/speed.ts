@@ -62,6 +62,7 @@ import {
   throughputTable,
   type BaselinesResult,
   type BatchResult,
+  type ListsRun,
   type OursResult,
   type SizeResult,
   type StreamResult,
@@ -455,20 +456,28 @@ async function measureBatch(n: number, snapshotFile: string | undefined): Promis
   let lists = 0
   if (Array.isArray(out)) lists = out.length
   else for (const _entry of out as Iterable<unknown>) lists++ // a lazy iterable does its work here
-  const totalSeconds = (performance.now() - t) / 1000
+  const run = listsRun(source, lists, t, rssBefore, peakRss)
   const after = liveBytes()
   return {
     available: true,
+    ...run,
+    sampled,
+    liveBeforeBytes: before.total,
+    peakLiveDuringBytes: peakLive,
+    resultsBytes: after.total - before.total,
+  }
+}
+
+/** The figures every batch pass reports, taken right after it ended (`startedAt` from `performance.now()`). */
+function listsRun(source: ListsRun['source'], lists: number, startedAt: number, rssBefore: number, peakRss: number): ListsRun {
+  const totalSeconds = (performance.now() - startedAt) / 1000
+  return {
     source,
     lists,
     totalSeconds: round(totalSeconds, 3),
     listsPerSecond: Math.round(lists / totalSeconds),
-    sampled,
     rssBeforeBytes: rssBefore,
     peakRssDuringBytes: peakRss,
-    liveBeforeBytes: before.total,
-    peakLiveDuringBytes: peakLive,
-    resultsBytes: after.total - before.total,
     processPeakRssBytes: peakRssBytes(),
   }
 }
@@ -487,17 +496,7 @@ async function measureStream(n: number, snapshotFile: string | undefined): Promi
   for (const _entry of iterateRelated.call(index, { k: K })) {
     if (++lists % SAMPLE_EVERY === 0) peakRss = Math.max(peakRss, process.memoryUsage.rss())
   }
-  const totalSeconds = (performance.now() - t) / 1000
-  return {
-    available: true,
-    source,
-    lists,
-    totalSeconds: round(totalSeconds, 3),
-    listsPerSecond: Math.round(lists / totalSeconds),
-    rssBeforeBytes: rssBefore,
-    peakRssDuringBytes: peakRss,
-    processPeakRssBytes: peakRssBytes(),
-  }
+  return { available: true, ...listsRun(source, lists, t, rssBefore, peakRss) }
 }
 
 async function runChild(child: NonNullable<Options['child']>, o: Options): Promise<void> {

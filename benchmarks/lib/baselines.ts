@@ -68,17 +68,8 @@ export class TfidfCosineRanker implements Ranker {
     const terms = stats.docTerms[d] as Int32Array
     const weights = this.weights[d] as Float64Array
     const touched: number[] = []
-    terms.forEach((t, i) => {
-      const wq = weights[i] as number
-      for (let p = postings.start[t] as number; p < (postings.start[t + 1] as number); p++) {
-        const doc = postings.docs[p] as number
-        if (scores[doc] === 0) touched.push(doc)
-        scores[doc] = (scores[doc] as number) + wq * (postings.values[p] as number)
-      }
-    })
-    const candidates: Candidate[] = touched.map((doc) => ({ id: stats.ids[doc] as string, score: scores[doc] as number }))
-    for (const doc of touched) scores[doc] = 0
-    return bestIds(candidates, k, id)
+    terms.forEach((t, i) => addPostings(postings, t, weights[i] as number, scores, touched))
+    return bestIds(takeCandidates(stats, scores, touched), k, id)
   }
 }
 
@@ -114,17 +105,26 @@ export class MltBm25Ranker implements Ranker {
     const touched: number[] = []
     for (const t of stats.topTermIds(stats.indexOf(id), QUERY_TERMS)) {
       const df = stats.df[t] as number
-      const idf = Math.log(1 + (n - df + 0.5) / (df + 0.5))
-      for (let p = postings.start[t] as number; p < (postings.start[t + 1] as number); p++) {
-        const doc = postings.docs[p] as number
-        if (scores[doc] === 0) touched.push(doc)
-        scores[doc] = (scores[doc] as number) + idf * (postings.values[p] as number)
-      }
+      addPostings(postings, t, Math.log(1 + (n - df + 0.5) / (df + 0.5)), scores, touched)
     }
-    const candidates: Candidate[] = touched.map((doc) => ({ id: stats.ids[doc] as string, score: scores[doc] as number }))
-    for (const doc of touched) scores[doc] = 0
-    return bestIds(candidates, k, id)
+    return bestIds(takeCandidates(stats, scores, touched), k, id)
   }
+}
+
+/** Adds `weight` × each posting value of term `t` into `scores`, noting each document scored for the first time in `touched`. */
+function addPostings(postings: Postings, t: number, weight: number, scores: Float64Array, touched: number[]): void {
+  for (let p = postings.start[t] as number; p < (postings.start[t + 1] as number); p++) {
+    const doc = postings.docs[p] as number
+    if (scores[doc] === 0) touched.push(doc)
+    scores[doc] = (scores[doc] as number) + weight * (postings.values[p] as number)
+  }
+}
+
+/** The touched documents with their scores, leaving `scores` all zero for the next query. */
+function takeCandidates(stats: TermStatistics, scores: Float64Array, touched: readonly number[]): Candidate[] {
+  const candidates: Candidate[] = touched.map((doc) => ({ id: stats.ids[doc] as string, score: scores[doc] as number }))
+  for (const doc of touched) scores[doc] = 0
+  return candidates
 }
 
 /** The part of `natural`'s `TfIdf` (lib/natural/tfidf/tfidf.js) this baseline uses. */

@@ -62,41 +62,34 @@ export interface BaselinesResult {
   winkBm25: ({ buildSeconds: number; memoryBytes: number; bytesPerArticle: number } & LatencySummary) | { skipped: string }
 }
 
+/** What every batch pass over the whole index reports: how long it took and the RSS around it. */
+export interface ListsRun {
+  /** Where the index came from in the batch process: a snapshot file or a fresh build. */
+  source: 'snapshot' | 'build'
+  lists: number
+  totalSeconds: number
+  listsPerSecond: number
+  rssBeforeBytes: number
+  peakRssDuringBytes: number
+  /** Peak RSS of the whole batch process (index load or build, then the pass). */
+  processPeakRssBytes: number
+}
+
 /** `relatedAll` at one size (child process `batch`). */
 export type BatchResult =
   | { available: false; reason: string }
-  | {
+  | (ListsRun & {
       available: true
-      /** Where the index came from in the batch process: a snapshot file or a fresh build. */
-      source: 'snapshot' | 'build'
-      lists: number
-      totalSeconds: number
-      listsPerSecond: number
       /** Whether memory was sampled during the call (through its `onProgress`). */
       sampled: boolean
-      rssBeforeBytes: number
-      peakRssDuringBytes: number
       liveBeforeBytes: number
       peakLiveDuringBytes: number
       /** Live memory of the returned lists after GC. */
       resultsBytes: number
-      /** Peak RSS of the whole batch process (index load or build, then relatedAll). */
-      processPeakRssBytes: number
-    }
+    })
 
 /** `iterateRelated` (streaming, each list dropped once counted) at one size (child process `stream`); an extra, not a target. */
-export type StreamResult =
-  | { available: false; reason: string }
-  | {
-      available: true
-      source: 'snapshot' | 'build'
-      lists: number
-      totalSeconds: number
-      listsPerSecond: number
-      rssBeforeBytes: number
-      peakRssDuringBytes: number
-      processPeakRssBytes: number
-    }
+export type StreamResult = { available: false; reason: string } | (ListsRun & { available: true })
 
 export interface SizeResult {
   measuredAt: string

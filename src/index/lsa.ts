@@ -129,30 +129,28 @@ function multiplyDense(x: Float64Array, rows: number, inner: number, y: Float64A
 
 /** Y = A·X for a dense columns × l row-major X; Y is rows × l row-major. */
 function multiply(a: SparseRows, x: Float64Array, l: number): Float64Array {
-  const y = new Float64Array(a.rows.length * l)
-  a.rows.forEach((row, r) => {
-    const off = r * l
-    for (let j = 0; j < row.terms.length; j++) {
-      const value = row.values[j] as number
-      const xOff = (row.terms[j] as number) * l
-      for (let i = 0; i < l; i++) y[off + i] = (y[off + i] as number) + value * (x[xOff + i] as number)
-    }
-  })
-  return y
+  return sparseProduct(a, x, l, false)
 }
 
 /** Z = Aᵀ·Y for a dense rows × l row-major Y; Z is columns × l row-major. */
 function multiplyTransposed(a: SparseRows, y: Float64Array, l: number): Float64Array {
-  const z = new Float64Array(a.columns * l)
+  return sparseProduct(a, y, l, true)
+}
+
+/** A·X, or Aᵀ·X when `transposed`: each non-zero a(r, t) adds a(r, t) times one l-row of X into one l-row of the result. */
+function sparseProduct(a: SparseRows, x: Float64Array, l: number, transposed: boolean): Float64Array {
+  const out = new Float64Array((transposed ? a.columns : a.rows.length) * l)
   a.rows.forEach((row, r) => {
-    const off = r * l
     for (let j = 0; j < row.terms.length; j++) {
       const value = row.values[j] as number
-      const zOff = (row.terms[j] as number) * l
-      for (let i = 0; i < l; i++) z[zOff + i] = (z[zOff + i] as number) + value * (y[off + i] as number)
+      const rowOff = r * l
+      const termOff = (row.terms[j] as number) * l
+      const outOff = transposed ? termOff : rowOff
+      const inOff = transposed ? rowOff : termOff
+      for (let i = 0; i < l; i++) out[outOff + i] = (out[outOff + i] as number) + value * (x[inOff + i] as number)
     }
   })
-  return z
+  return out
 }
 
 /**

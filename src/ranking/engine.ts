@@ -68,7 +68,7 @@ export class QueryEngine {
   /** How many best slots the shortlist is guaranteed to hold (0: no shortlist this query). */
   private shortlistLimit = 0
   private heap = new Float64Array(64)
-  /** The fields' document norms and the publication times, fetched once per query for {@link scoreOf}. */
+  /** The fields' document norms and the publication times, fetched once per query for {@link scoreOf} and candidates. */
   private textNorms: Float64Array = new Float64Array(0)
   private entityNorms: Float64Array = new Float64Array(0)
   private tagNorms: Float64Array = new Float64Array(0)
@@ -406,9 +406,9 @@ export class QueryEngine {
       slot,
       id: store.idAt(slot) as string,
       score: this.scores[slot] as number,
-      text: ratio(this.accText[slot] as number, store.text.documentNorms()[slot] as number),
-      entities: ratio(this.accEntities[slot] as number, store.entities.documentNorms()[slot] as number),
-      tags: ratio(this.accTags[slot] as number, store.tags.documentNorms()[slot] as number),
+      text: ratio(this.accText[slot] as number, this.textNorms[slot] as number),
+      entities: ratio(this.accEntities[slot] as number, this.entityNorms[slot] as number),
+      tags: ratio(this.accTags[slot] as number, this.tagNorms[slot] as number),
       time,
       embedding,
       weightSum:

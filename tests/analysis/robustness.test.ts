@@ -2,6 +2,7 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { createAnalyzer, entityKey, type Analysis } from '../../src/analysis/index.js'
 import { foldForTokenizer, MAX_CHUNK_LENGTH, stripHtml } from '../../src/analysis/normalize.js'
+import { HOSTILE_MARKUP } from '../helpers/hostile.js'
 
 const analyzer = createAnalyzer()
 
@@ -60,12 +61,7 @@ describe('work grows linearly with input size', () => {
   // non-space characters, so bounding every run bounds its work per character; the other stages
   // are single passes whose output and token counts we compare.
   const hostile: [why: string, unit: string][] = [
-    ['quotes', "'"],
-    ['a hyphen chain', 'a-'],
-    ['nested divs', '<div>'],
-    ['unclosed tags', '<a'],
-    ['entities', '&amp;'],
-    ['script openers', '<script>'],
+    ...HOSTILE_MARKUP,
     ['inline clutter', 'Advertisement. '],
     ['words', 'Lavrov met Kim. '],
   ]
