@@ -12,7 +12,7 @@ import { cpus, platform } from 'node:os'
 import { resolve } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { evaluateRun, exposure, type Ranking, type RunEvaluation } from '../src/evaluation/index.js'
-import { loadDataset, type Dataset } from './lib/datasets.js'
+import { LABELLED_DATASETS, loadDataset, type Dataset } from './lib/datasets.js'
 import { projectRoot } from './lib/paths.js'
 import { rankers, type Ranker } from './lib/rankers.js'
 import { renderQualitySvg } from './lib/svg.js'
@@ -24,7 +24,7 @@ const CUTOFFS = [5, 10] as const
 const RELEVANCE_THRESHOLD = 2
 /** Cutoff for the exposure columns. */
 const EXPOSURE_K = 10
-const DEFAULT_DATASETS = ['allsides-stories-2021', 'reuters21578-modapte']
+const DEFAULT_DATASETS = [...LABELLED_DATASETS]
 const RESULTS_DIR = resolve(projectRoot, 'benchmarks', 'results')
 
 /** One table row, as stored in quality.json. */

@@ -38,6 +38,7 @@ import { cpus, platform } from 'node:os'
 import { dirname, relative, resolve } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { splitFolds } from '../src/evaluation/index.js'
+import { LABELLED_DATASETS } from './lib/datasets.js'
 import { projectRoot } from './lib/paths.js'
 import { EvaluationPool, type DatasetInfo, type EvaluationRecord, type QueryScores } from './lib/tune-pool.js'
 import { metricLabel, movesTable, parameterTable, renderTunedModule, scoreTable } from './lib/tune-report.js'
@@ -55,7 +56,7 @@ import { DEFAULT_SETTING, PARAMETERS, changedFromDefault, findParameter, formatV
 
 /** Ranking depth per query: MAP is computed over these documents (as in quality.ts). */
 const DEPTH = 100
-const DEFAULT_DATASETS = ['allsides-stories-2021', 'reuters21578-modapte']
+const DEFAULT_DATASETS = [...LABELLED_DATASETS]
 const RESULTS_FILE = resolve(projectRoot, 'benchmarks', 'results', 'tuning.json')
 const TUNED_MODULE = resolve(projectRoot, 'src', 'ranking', 'tuned.ts')
 

@@ -53,6 +53,47 @@ interface DatasetSpec {
 
 const DEFAULT_SPEC: DatasetSpec = { optionalFields: ['publishedAt', 'source'], queries: 'qrels' }
 
+/**
+ * Groups articles by a label that some articles carry more than once (an AllSides article cited by
+ * two stories, a GVA report cited for two incidents): labels that share an article are merged
+ * (union-find) and named by their smallest label, so that a relevant pair never straddles two folds.
+ */
+function mergedLabelGroups(single: string, plural: string): (records: ReadonlyMap<string, JsonRecord>) => Map<string, string> {
+  return (records) => {
+    const parent = new Map<string, string>()
+    const find = (label: string): string => {
+      let root = label
+      while (parent.get(root) !== root) root = parent.get(root) as string
+      parent.set(label, root)
+      return root
+    }
+    const labelsOf = (id: string, record: JsonRecord): string[] => {
+      const value = record[plural]
+      const labels = Array.isArray(value) && value.length > 0 ? value : [record[single]]
+      if (!labels.every((s): s is string => typeof s === 'string')) {
+        throw new RelatedArticlesError('INVALID_ARTICLE', `article ${id}: expected a ${single} label, got ${describeValue(record[single])}`, { id })
+      }
+      return labels
+    }
+    for (const [id, record] of records) {
+      const labels = labelsOf(id, record)
+      for (const label of labels) if (!parent.has(label)) parent.set(label, label)
+      for (const label of labels.slice(1)) {
+        const [a, b] = [find(labels[0] as string), find(label)]
+        if (a !== b) parent.set(a < b ? b : a, a < b ? a : b)
+      }
+    }
+    const groups = new Map<string, string>()
+    for (const [id, record] of records) groups.set(id, find(labelsOf(id, record)[0] as string))
+    return groups
+  }
+}
+
+/** AllSides groups by story. */
+const storyGroups = mergedLabelGroups('story', 'stories')
+/** GVA groups by incident. */
+const incidentGroups = mergedLabelGroups('incident', 'incidents')
+
 /** Per-dataset rules, from each folder's README. */
 const DATASET_SPECS: Readonly<Record<string, DatasetSpec>> = {
   // "Feed the ranker only id, title, body, source"; every article is a query. Group = story.
@@ -60,41 +101,15 @@ const DATASET_SPECS: Readonly<Record<string, DatasetSpec>> = {
   // "Feed the ranker only id, title, body, publishedAt, source"; queries are those of the qrels.
   // Group = the exact topic set (grade 2 means "same topic set").
   'reuters21578-modapte': { optionalFields: ['publishedAt', 'source'], queries: 'qrels', groups: topicSetGroups },
+  // "Feed the ranker only id, title, body, publishedAt, source"; queries are those of the qrels.
+  // Group = incident (a few articles are cited for two incidents: those incidents are merged).
+  'gva-incidents-dev': { optionalFields: ['publishedAt', 'source'], queries: 'qrels', groups: incidentGroups },
   'reuters21578-all': { optionalFields: ['publishedAt', 'source'], queries: 'qrels' },
 }
 
-/**
- * AllSides groups by story. Two articles are cited by two stories, so stories that share an
- * article are merged (union-find) and named by their smallest story id: otherwise a same-story
- * pair could straddle two folds.
- */
-function storyGroups(records: ReadonlyMap<string, JsonRecord>): Map<string, string> {
-  const parent = new Map<string, string>()
-  const find = (story: string): string => {
-    let root = story
-    while (parent.get(root) !== root) root = parent.get(root) as string
-    parent.set(story, root)
-    return root
-  }
-  const storiesOf = (id: string, record: JsonRecord): string[] => {
-    const stories = Array.isArray(record.stories) ? record.stories : [record.story]
-    if (stories.length === 0 || !stories.every((s): s is string => typeof s === 'string')) {
-      throw new RelatedArticlesError('INVALID_ARTICLE', `article ${id}: expected a story label, got ${describeValue(record.story)}`, { id })
-    }
-    return stories
-  }
-  for (const [id, record] of records) {
-    const stories = storiesOf(id, record)
-    for (const story of stories) if (!parent.has(story)) parent.set(story, story)
-    for (const story of stories.slice(1)) {
-      const [a, b] = [find(stories[0] as string), find(story)]
-      if (a !== b) parent.set(a < b ? b : a, a < b ? a : b)
-    }
-  }
-  const groups = new Map<string, string>()
-  for (const [id, record] of records) groups.set(id, find(storiesOf(id, record)[0] as string))
-  return groups
-}
+/** The labelled sets every quality benchmark and the tuner use by default, in table order. */
+export const LABELLED_DATASETS: readonly string[] = Object.freeze(['allsides-stories-2021', 'reuters21578-modapte', 'gva-incidents-dev'])
+
 
 /** Reuters groups by the exact topic set, sorted and joined with "+" ("grain+wheat"). */
 function topicSetGroups(records: ReadonlyMap<string, JsonRecord>): Map<string, string> {
@@ -175,8 +190,8 @@ export async function loadDataset(name: string): Promise<LoadDatasetResult> {
     seen.add(article.id)
     articles.push(article)
     if (spec.groups !== undefined) {
-      const { story, stories, topics } = record as JsonRecord
-      labelRecords.set(article.id, { story, stories, topics })
+      const { story, stories, topics, incident, incidents } = record as JsonRecord
+      labelRecords.set(article.id, { story, stories, topics, incident, incidents })
     }
   }
 
