@@ -9,6 +9,7 @@ export type { RelatedReasons, RelatedResult, RelatedSignals, SignalScore } from 
 export { DEFAULT_K, MAX_K, RANKING_DEFAULTS } from './ranking/defaults.js'
 export { EMBEDDING_SIMILARITIES } from './ranking/embedding-similarity.js'
 export type { EmbeddingSimilarity } from './ranking/embedding-similarity.js'
+export type { TimeDecay } from './ranking/signals.js'
 export { computeLsaEmbeddings } from './ranking/lsa.js'
 export type { LsaEmbeddings, LsaOptions } from './ranking/lsa.js'
 export type { BatchProgress, RelatedAllOptions, RelatedEntry } from './ranking/batch.js'

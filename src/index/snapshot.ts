@@ -428,7 +428,24 @@ export function restoreSnapshot(store: ArticleStore, snapshot: DecodedSnapshot):
     { words: snapshot.fields.text.display, entities: snapshot.fields.entities.display, tags: snapshot.fields.tags.display },
     snapshot.embeddings,
   )
-  for (const name of FIELD_NAMES) store[name].restore(snapshot.fields[name].terms, snapshot.fields[name].forward)
+  for (const name of FIELD_NAMES) {
+    const { terms, forward } = snapshot.fields[name]
+    store[name].restore(terms, name === 'tags' ? dropLegacySectionKeys(terms, forward) : forward)
+  }
+}
+
+/**
+ * Snapshots from before sections stopped scoring hold section keys (`s:…`) in the tags field;
+ * dropping them on load makes such a snapshot rank as a fresh build of its articles does.
+ */
+function dropLegacySectionKeys(terms: readonly string[], forward: ForwardList[]): ForwardList[] {
+  if (!terms.some((t) => t.startsWith('s:'))) return forward
+  return forward.map((list) => {
+    const keep: number[] = []
+    for (let i = 0; i < list.terms.length; i++) if (!(terms[list.terms[i] as number] as string).startsWith('s:')) keep.push(i)
+    if (keep.length === list.terms.length) return list
+    return { terms: Int32Array.from(keep, (i) => list.terms[i] as number), tfs: Float32Array.from(keep, (i) => list.tfs[i] as number) }
+  })
 }
 
 function corrupt(problem: string): RelatedArticlesError {

@@ -3,10 +3,9 @@ import { clamp01, smoothedIdf } from '../index/field-index.js'
 import { l2Norm } from '../index/embeddings.js'
 import type { ArticleFeatures, ArticleStore } from '../index/store.js'
 import { embeddingSimilarity } from './embedding-similarity.js'
-import { SECTION_PREFIX, TAG_PREFIX } from './features.js'
 import type { ResolvedIndexOptions, ResolvedQueryOptions, SignalWeights } from './options.js'
 import type { RelatedResult, SignalScore } from './result.js'
-import { daysApart, timeCloseness } from './signals.js'
+import { contextShare, daysApart, timeCloseness } from './signals.js'
 
 /** A normalised sparse query vector over the terms the index knows, strongest first. */
 export interface QueryVector {
@@ -40,6 +39,9 @@ interface Candidate {
   time: number
   /** Embedding similarity, NaN when the pair has no embedding signal. */
   embedding: number
+  /** The weights tags and time had for this pair: 0 when inactive, scaled by content when gated. */
+  tagWeight: number
+  timeWeight: number
   weightSum: number
   duplicates: string[]
 }
@@ -134,8 +136,8 @@ export class QueryEngine {
     this.accumulateText(text, 0, selected)
     // A signal with no weight can neither score nor usefully select a candidate: skip its postings.
     this.entitiesUsed = active.entities > 0
-    if (this.entitiesUsed) this.accumulateField(this.store.entities, profile.entities, this.accEntities, false)
-    if (active.tags > 0) this.accumulateField(this.store.tags, profile.tags, this.accTags, false)
+    if (this.entitiesUsed) this.accumulateField(this.store.entities, profile.entities, this.accEntities)
+    if (active.tags > 0) this.accumulateField(this.store.tags, profile.tags, this.accTags)
     const filtered = hasFilters(q)
     // The common case (no pruning, no tags): candidates come straight from one scan of the
     // accumulators, which are cleared wholesale afterwards, with no touched list at all.
@@ -160,8 +162,6 @@ export class QueryEngine {
         selected = nTerms
         n = this.admit(before, n, profile, q, filtered)
       }
-      // Sections only score candidates found otherwise: one section can hold much of the archive.
-      if (active.tags > 0) this.accumulateField(this.store.tags, profile.tags, this.accTags, true)
       this.fillDense(text)
       if (selected < nTerms) {
         // Keep the best candidates by what is known so far (strongest terms, entities, tags; time
@@ -286,17 +286,12 @@ export class QueryEngine {
     this.touchedCount = count
   }
 
-  /** Entities and tags select candidates; sections (`sections: true`) only add to documents already touched. */
-  private accumulateField(field: FieldIndex, query: QueryVector, acc: Float64Array, sections: boolean): void {
+  /** Entities and tags select candidates, as text terms do. */
+  private accumulateField(field: FieldIndex, query: QueryVector, acc: Float64Array): void {
     const idf = field.idf()
-    const isTags = field === this.store.tags
     for (let i = 0; i < query.ids.length; i++) {
       const t = query.ids[i] as number
-      if (isTags && field.term(t).startsWith(SECTION_PREFIX) !== sections) continue
-      if (!isTags && sections) return
-      const w = (query.weights[i] as number) * (idf[t] as number)
-      if (sections) field.accumulateMarked(t, w, acc, this.seen, 1)
-      else field.addPostings(t, w, acc)
+      field.addPostings(t, (query.weights[i] as number) * (idf[t] as number), acc)
     }
   }
 
@@ -319,19 +314,28 @@ export class QueryEngine {
     }
   }
 
-  /** The score of one slot: the weighted mean of the active signals, in [0, 1]. */
+  /**
+   * The score of one slot: the weighted mean of the active signals, in [0, 1]. Tags and time are
+   * context: each counts only when the pair has it (both tagged, both dated), with its weight
+   * scaled by the pair's content similarity (see {@link contextShare}).
+   */
   private scoreOf(s: number, profile: QueryProfile, active: SignalWeights, q: ResolvedQueryOptions): number {
     const { text: wt, entities: we, tags: wg, time: wtime, embedding: wemb } = active
     const text = ratio(this.accText[s] as number, this.textNorms[s] as number)
     let sum = wt * text
+    let weightSum = wt + we
     if (we > 0) sum += we * ratio(this.accEntities[s] as number, this.entityNorms[s] as number)
-    if (wg > 0) sum += wg * ratio(this.accTags[s] as number, this.tagNorms[s] as number)
-    let weightSum = wt + we + wg
-    if (wtime > 0) {
-      const t = this.times[s] as number
+    const t = wtime > 0 ? (this.times[s] as number) : NaN
+    const tagNorm = wg > 0 ? (this.tagNorms[s] as number) : 0
+    if (tagNorm > 0 || t === t) {
+      const share = contextShare(weightSum > 0 ? sum / weightSum : 0, q.contextGate)
+      if (tagNorm > 0) {
+        sum += wg * share * ratio(this.accTags[s] as number, tagNorm)
+        weightSum += wg * share
+      }
       if (t === t) {
-        sum += wtime * timeCloseness(profile.time, t, q.olderHalfLifeDays, q.newerHalfLifeDays)
-        weightSum += wtime
+        sum += wtime * share * timeCloseness(profile.time, t, q.olderHalfLifeDays, q.newerHalfLifeDays, q.timeDecay)
+        weightSum += wtime * share
       }
     }
     if (wemb > 0) {
@@ -400,23 +404,27 @@ export class QueryEngine {
 
   private candidate(slot: number, profile: QueryProfile, active: SignalWeights, q: ResolvedQueryOptions): Candidate {
     const { store } = this
-    const time = timeCloseness(profile.time, store.timeAt(slot), q.olderHalfLifeDays, q.newerHalfLifeDays)
+    const time = timeCloseness(profile.time, store.timeAt(slot), q.olderHalfLifeDays, q.newerHalfLifeDays, q.timeDecay)
     const embedding = active.embedding > 0 ? this.embeddingValue(profile, slot) : NaN
+    const text = ratio(this.accText[slot] as number, this.textNorms[slot] as number)
+    const entities = ratio(this.accEntities[slot] as number, this.entityNorms[slot] as number)
+    const contentWeight = active.text + active.entities
+    const content = contentWeight > 0 ? (active.text * text + active.entities * entities) / contentWeight : 0
+    const share = contextShare(content, q.contextGate)
+    const tagWeight = active.tags > 0 && (this.tagNorms[slot] as number) > 0 ? active.tags * share : 0
+    const timeWeight = active.time > 0 && !Number.isNaN(time) ? active.time * share : 0
     return {
       slot,
       id: store.idAt(slot) as string,
       score: this.scores[slot] as number,
-      text: ratio(this.accText[slot] as number, this.textNorms[slot] as number),
-      entities: ratio(this.accEntities[slot] as number, this.entityNorms[slot] as number),
+      text,
+      entities,
       tags: ratio(this.accTags[slot] as number, this.tagNorms[slot] as number),
       time,
       embedding,
-      weightSum:
-        active.text +
-        active.entities +
-        active.tags +
-        (active.time > 0 && !Number.isNaN(time) ? active.time : 0) +
-        (Number.isNaN(embedding) ? 0 : active.embedding),
+      tagWeight,
+      timeWeight,
+      weightSum: contentWeight + tagWeight + timeWeight + (Number.isNaN(embedding) ? 0 : active.embedding),
       duplicates: [],
     }
   }
@@ -526,8 +534,9 @@ export class QueryEngine {
       weight,
       contribution: total > 0 && weight > 0 ? (weight * value) / total : 0,
     })
-    const timeWeight = Number.isNaN(c.time) ? 0 : active.time
-    const sharedEntities = this.sharedKeys(store.entities, profile.entities, c.slot, REASON_LIMIT).map((e) => store.entityName(e))
+    const shared = this.sharedKeys(store.entities, profile.entities, c.slot, REASON_LIMIT + 1).map((e) => store.entityName(e))
+    // A surname key shared beside its full name says the same thing twice ("Joe Manchin", "Manchin").
+    const sharedEntities = shared.filter((name) => !shared.some((other) => other !== name && other.endsWith(` ${name}`))).slice(0, REASON_LIMIT)
     const entityWords = new Set(sharedEntities.flatMap((name) => name.toLowerCase().split(/[\s-]+/)))
     const sharedTerms: string[] = []
     for (const t of this.sharedTextTerms(c.slot)) {
@@ -535,9 +544,7 @@ export class QueryEngine {
       if (!entityWords.has(word)) sharedTerms.push(word)
       if (sharedTerms.length === REASON_LIMIT) break
     }
-    const sharedTags = this.sharedKeys(store.tags, profile.tags, c.slot, Infinity)
-      .filter((t) => store.tags.term(t).startsWith(TAG_PREFIX))
-      .map((t) => store.tagName(t))
+    const sharedTags = c.tagWeight > 0 ? this.sharedKeys(store.tags, profile.tags, c.slot, Infinity).map((t) => store.tagName(t)) : []
     const apart = daysApart(profile.time, store.timeAt(c.slot))
     return {
       id: c.id,
@@ -545,8 +552,8 @@ export class QueryEngine {
       signals: {
         text: signal(c.text, active.text),
         entities: signal(c.entities, active.entities),
-        tags: signal(c.tags, active.tags),
-        time: signal(Number.isNaN(c.time) ? 0 : c.time, timeWeight),
+        tags: signal(c.tags, c.tagWeight),
+        time: signal(Number.isNaN(c.time) ? 0 : c.time, c.timeWeight),
         embedding: signal(Number.isNaN(c.embedding) ? 0 : c.embedding, Number.isNaN(c.embedding) ? 0 : active.embedding),
       },
       reasons: {

@@ -6,6 +6,7 @@ import { parseDate } from '../dates.js'
 import { DEFAULT_K, MAX_K, RANKING_DEFAULTS } from './defaults.js'
 import type { EmbeddingSimilarity } from './embedding-similarity.js'
 import { EMBEDDING_SIMILARITIES, isEmbeddingSimilarity } from './embedding-similarity.js'
+import type { TimeDecay } from './signals.js'
 
 /**
  * Weights of the signals in the final weighted mean. A weight of 0 switches a signal off.
@@ -17,17 +18,24 @@ import { EMBEDDING_SIMILARITIES, isEmbeddingSimilarity } from './embedding-simil
  * ```
  */
 export interface SignalWeights {
-  /** TF-IDF cosine of title and body. Defaults to {@link RANKING_DEFAULTS}.textWeight. */
+  /** TF-IDF cosine of title and body. Defaults to {@link RANKING_DEFAULTS}.weights.text. */
   text: number
-  /** Rarity-weighted overlap of named entities. Defaults to {@link RANKING_DEFAULTS}.entityWeight. */
+  /** Rarity-weighted overlap of named entities. Defaults to {@link RANKING_DEFAULTS}.weights.entities. */
   entities: number
-  /** Rarity-weighted overlap of tags and section. Defaults to {@link RANKING_DEFAULTS}.tagWeight. */
+  /**
+   * Rarity-weighted overlap of editor tags, active for a pair only when both articles have tags,
+   * and gated by content like time (see `contextGate`). Sections never score: filter on them with
+   * the `sections` query option. Defaults to {@link RANKING_DEFAULTS}.weights.tags.
+   */
   tags: number
-  /** Closeness of publication dates. Defaults to {@link RANKING_DEFAULTS}.timeWeight. */
+  /**
+   * Closeness of publication dates, active for a pair only when both are dated, gated by content
+   * (see `contextGate`). Defaults to {@link RANKING_DEFAULTS}.weights.time.
+   */
   time: number
   /**
    * Similarity of the caller-supplied embeddings (see `Article.embedding`), active for a pair only
-   * when both articles have one. Defaults to {@link RANKING_DEFAULTS}.embeddingWeight.
+   * when both articles have one. Defaults to {@link RANKING_DEFAULTS}.weights.embedding.
    */
   embedding: number
 }
@@ -42,12 +50,25 @@ export interface SignalWeights {
  * ```
  */
 export interface TimeOptions {
-  /** Days after which time closeness halves, in both directions. Defaults to 14. */
+  /** Days after which time closeness halves, in both directions. Defaults to {@link RANKING_DEFAULTS}.halfLifeDays. */
   halfLifeDays?: number
   /** Half-life for candidates older than the query (background). Defaults to `halfLifeDays`. */
   olderHalfLifeDays?: number
   /** Half-life for candidates newer than the query (follow-ups). Defaults to `halfLifeDays`. */
   newerHalfLifeDays?: number
+  /**
+   * Shape of the decay after one half-life: `'exponential'` keeps halving, `'hyperbolic'`
+   * (1 / (1 + t / halfLife)) keeps a long tail for follow-ups months later. Defaults to
+   * {@link RANKING_DEFAULTS}.timeDecay.
+   */
+  timeDecay?: TimeDecay
+  /**
+   * Content similarity (weighted mean of text and entities, 0 to 1) at which the context signals,
+   * time and tags, earn their full weight; below it they earn a proportional share, so closeness
+   * in time or a shared tag cannot lift an article that shares nothing else with the query. 0
+   * gives them their full weight always. Defaults to {@link RANKING_DEFAULTS}.contextGate.
+   */
+  contextGate?: number
 }
 
 /**
@@ -67,15 +88,15 @@ export interface RelatedIndexOptions extends TimeOptions {
   analysis?: AnalyzerOptions
   /** Signal weights; missing ones take their defaults. */
   weights?: Partial<SignalWeights>
-  /** How much a title occurrence counts relative to a body occurrence. Defaults to 2. */
+  /** How much a title occurrence counts relative to a body occurrence. Defaults to {@link RANKING_DEFAULTS}.titleWeight. */
   titleWeight?: number
-  /** Multiplier for entities in the title or lead. Defaults to 2. */
+  /** Multiplier for entities in the title or lead. Defaults to {@link RANKING_DEFAULTS}.entityProminence. */
   entityProminence?: number
   /** Strongest query terms that select candidates (More-Like-This-style pruning). Defaults to every term (`Infinity`). */
   candidateTerms?: number
-  /** Candidates rescored exactly per query. Defaults to 1000. */
+  /** Candidates rescored exactly per query. Defaults to {@link RANKING_DEFAULTS}.maxCandidates. */
   maxCandidates?: number
-  /** Text cosine at which two articles are near-duplicates. Defaults to 0.8. */
+  /** Text cosine at which two articles are near-duplicates (folded by `foldDuplicates`). Defaults to {@link RANKING_DEFAULTS}.duplicateThreshold. */
   duplicateThreshold?: number
   /**
    * Most UTF-16 code units of title and body together that an article (or a draft) may have: a
@@ -154,6 +175,8 @@ export interface ResolvedIndexOptions {
   entityProminence: number
   olderHalfLifeDays: number
   newerHalfLifeDays: number
+  timeDecay: TimeDecay
+  contextGate: number
   candidateTerms: number
   maxCandidates: number
   duplicateThreshold: number
@@ -170,6 +193,8 @@ const INDEX_KEYS = new Set([
   'halfLifeDays',
   'olderHalfLifeDays',
   'newerHalfLifeDays',
+  'timeDecay',
+  'contextGate',
   'candidateTerms',
   'maxCandidates',
   'duplicateThreshold',
@@ -192,17 +217,21 @@ const QUERY_KEYS = new Set([
   'halfLifeDays',
   'olderHalfLifeDays',
   'newerHalfLifeDays',
+  'timeDecay',
+  'contextGate',
 ])
 const WEIGHT_KEYS = new Set(['text', 'entities', 'tags', 'time', 'embedding'])
 
 export function defaultWeights(): SignalWeights {
-  return {
-    text: RANKING_DEFAULTS.textWeight,
-    entities: RANKING_DEFAULTS.entityWeight,
-    tags: RANKING_DEFAULTS.tagWeight,
-    time: RANKING_DEFAULTS.timeWeight,
-    embedding: RANKING_DEFAULTS.embeddingWeight,
-  }
+  return { ...RANKING_DEFAULTS.weights }
+}
+
+const TIME_DECAYS: readonly TimeDecay[] = ['exponential', 'hyperbolic']
+
+function optionalDecay(value: unknown, field: string): TimeDecay | undefined {
+  if (value === undefined) return undefined
+  if (!TIME_DECAYS.includes(value as TimeDecay)) throw invalid('INVALID_OPTION', field, "'exponential' or 'hyperbolic'", value)
+  return value as TimeDecay
 }
 
 export function resolveIndexOptions(options: unknown): ResolvedIndexOptions {
@@ -226,6 +255,8 @@ export function resolveIndexOptions(options: unknown): ResolvedIndexOptions {
       optionalNumber(o.entityProminence, 'entityProminence', { min: 1, max: 100 }) ?? RANKING_DEFAULTS.entityProminence,
     olderHalfLifeDays: optionalNumber(o.olderHalfLifeDays, 'olderHalfLifeDays', { min: 0, exclusiveMin: true }) ?? half,
     newerHalfLifeDays: optionalNumber(o.newerHalfLifeDays, 'newerHalfLifeDays', { min: 0, exclusiveMin: true }) ?? half,
+    timeDecay: optionalDecay(o.timeDecay, 'timeDecay') ?? RANKING_DEFAULTS.timeDecay,
+    contextGate: optionalNumber(o.contextGate, 'contextGate', { min: 0, max: 1 }) ?? RANKING_DEFAULTS.contextGate,
     candidateTerms:
       optionalNumber(o.candidateTerms, 'candidateTerms', { min: 1, integer: true, allowInfinity: true }) ??
       RANKING_DEFAULTS.candidateTerms,
@@ -258,6 +289,8 @@ export interface ResolvedQueryOptions {
   weights: SignalWeights
   olderHalfLifeDays: number
   newerHalfLifeDays: number
+  timeDecay: TimeDecay
+  contextGate: number
 }
 
 export function resolveQueryOptions(options: unknown, index: ResolvedIndexOptions): ResolvedQueryOptions {
@@ -307,6 +340,8 @@ export function resolveQueryOptions(options: unknown, index: ResolvedIndexOption
       optionalNumber(o.olderHalfLifeDays, 'olderHalfLifeDays', { min: 0, exclusiveMin: true }) ?? half ?? index.olderHalfLifeDays,
     newerHalfLifeDays:
       optionalNumber(o.newerHalfLifeDays, 'newerHalfLifeDays', { min: 0, exclusiveMin: true }) ?? half ?? index.newerHalfLifeDays,
+    timeDecay: optionalDecay(o.timeDecay, 'timeDecay') ?? index.timeDecay,
+    contextGate: optionalNumber(o.contextGate, 'contextGate', { min: 0, max: 1 }) ?? index.contextGate,
   }
 }
 
