@@ -271,7 +271,7 @@ async function measureDataset(dataset: Dataset, dimensionsList: number[], weight
     }
     results.push({ dimensions, found: lsa.dimensions, lsaSeconds, attachSeconds, bytesPerArticle: lsa.dimensions * 4, weights: rows })
     if (dimensions === REFERENCE_DIMENSIONS) {
-      const reference = recallAndExhaustive(index, dataset, lsa.embeddings, [0, RANKING_DEFAULTS.embeddingWeight, 1, Infinity], dimensions)
+      const reference = recallAndExhaustive(index, dataset, lsa.embeddings, [0, RANKING_DEFAULTS.weights.embedding, 1, Infinity], dimensions)
       recall = reference.recall
       exhaustive = reference.exhaustive
       console.log(

@@ -20,14 +20,14 @@ export const TUNED_DEFAULTS = {
   titleWeight: 2,
   /** `entityProminence`; grid 1, 2, 3, 4; unchanged, no effect at this setting. */
   entityProminence: 2,
-  /** `candidateTerms`; grid 40, 80, 200, Infinity; unchanged. */
-  candidateTerms: 80,
-  /** `foldDuplicates`; grid true, false; was true. */
-  foldDuplicates: false,
   /** `duplicateThreshold`; grid 0.7, 0.8, 0.9, 1; unchanged, no effect at this setting. */
   duplicateThreshold: 0.9,
   /** `weights.time`; grid 0, 0.1, 0.25, 0.5, 1; unchanged. */
   timeWeight: 0,
   /** `halfLifeDays`; grid 3, 7, 14, 30, 90, 365; unchanged, no effect at this setting. */
   halfLifeDays: 14,
+  /** `timeDecay`; grid exponential, hyperbolic; placeholder until the next tuner run. */
+  timeDecay: 'exponential',
+  /** `contextGate`; placeholder until the next tuner run. */
+  contextGate: 0,
 } as const
