@@ -88,6 +88,29 @@ const CALENDAR_WORDS = new Set([
   'tues', 'wed', 'thu', 'thur', 'thurs', 'fri', 'sat', 'sun', 'today', 'tomorrow', 'yesterday',
 ])
 
+/**
+ * AP-style state abbreviations of datelines and addresses ("HAMPTON, Va. –"): local news names
+ * its state this way, so they count as the state. Only the dotted forms: "La" or "Miss" without
+ * a dot are other words.
+ */
+const STATE_ABBREVIATIONS = new Map([
+  ['ala.', 'Alabama'], ['ariz.', 'Arizona'], ['ark.', 'Arkansas'], ['calif.', 'California'], ['colo.', 'Colorado'],
+  ['conn.', 'Connecticut'], ['del.', 'Delaware'], ['fla.', 'Florida'], ['ga.', 'Georgia'], ['ill.', 'Illinois'],
+  ['ind.', 'Indiana'], ['kan.', 'Kansas'], ['ky.', 'Kentucky'], ['la.', 'Louisiana'], ['md.', 'Maryland'],
+  ['mass.', 'Massachusetts'], ['mich.', 'Michigan'], ['minn.', 'Minnesota'], ['miss.', 'Mississippi'], ['mo.', 'Missouri'],
+  ['mont.', 'Montana'], ['neb.', 'Nebraska'], ['nev.', 'Nevada'], ['n.h.', 'New Hampshire'], ['n.j.', 'New Jersey'],
+  ['n.m.', 'New Mexico'], ['n.y.', 'New York'], ['n.c.', 'North Carolina'], ['n.d.', 'North Dakota'], ['okla.', 'Oklahoma'],
+  ['ore.', 'Oregon'], ['pa.', 'Pennsylvania'], ['r.i.', 'Rhode Island'], ['s.c.', 'South Carolina'], ['s.d.', 'South Dakota'],
+  ['tenn.', 'Tennessee'], ['vt.', 'Vermont'], ['va.', 'Virginia'], ['wash.', 'Washington'], ['w.va.', 'West Virginia'],
+  ['wis.', 'Wisconsin'], ['wyo.', 'Wyoming'],
+])
+
+/** A web address used as a name ("WRAL.com", "www.kxan.com"): the outlet itself, not news. */
+const DOMAIN_SHAPE = /^(?:www\.)?[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*\.(?:com|net|org|gov|edu|tv|us|co|news|info|io|uk|ca|au)$/u
+
+/** A bare abbreviation such as "N." or "St.": too short to name anything by itself. */
+const BARE_ABBREVIATION = /^\p{L}{1,3}\.$/u
+
 /** Months that are also names, kept at the end of a multi-word name ("Theresa May"). */
 const NAME_MONTHS = new Set(['april', 'may', 'june', 'august', 'march'])
 
@@ -192,7 +215,15 @@ export function extractEntities(
   addSupplied(entities, tags, 'tag', [title, body], settings, wordCount)
 
   const result: EntityMention[] = []
-  for (const { person: _person, ...entity } of entities.values()) result.push(entity)
+  for (const { person, ...entity } of entities.values()) {
+    const parts = entity.key.split(' ')
+    // A person's surname alone names them in other articles ("Manchin" for Joe Manchin).
+    if (person && entity.origin === 'text' && parts.length <= 4 && !entities.has(parts[parts.length - 1] as string)) {
+      result.push({ ...entity, surname: parts[parts.length - 1] as string })
+    } else {
+      result.push(entity)
+    }
+  }
   return result.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
 }
 
@@ -365,6 +396,7 @@ function emitSegment(
   const hyphen = units.length === 1 ? key.indexOf('-') : -1
   const place =
     settings.demonyms.get(key) ??
+    (units.length === 1 ? STATE_ABBREVIATIONS.get(key) : undefined) ??
     (hyphen > 0 ? settings.demonyms.get(key.slice(0, hyphen)) : undefined) ??
     (key.endsWith('s') ? settings.demonyms.get(key.slice(0, -1)) : undefined) // "Haitians"
 
@@ -375,6 +407,7 @@ function emitSegment(
   if (!units.some((u) => u.proper)) return
   if (!/\p{L}/u.test(key) || key.length < 2) return
   const single = units.length === 1
+  if (DOMAIN_SHAPE.test(key) || (single && BARE_ABBREVIATION.test(key)) || isDomainStem(field, lastToken)) return
   if (single && (isCalendarWord(key) || CONTRACTION.test(key))) return
   out.push({
     key,
@@ -385,6 +418,17 @@ function emitSegment(
     opener: single && isOpener(firstToken),
     word: key,
   })
+}
+
+/** "WRAL" of "WRAL.com": wink splits the address after the name, which is then no name. */
+function isDomainStem(field: AnalysedField, last: number): boolean {
+  const next = field.tokens.values[last + 1]
+  if (next === undefined || !isGlued(field, last + 1)) return false
+  if (next === '.') {
+    const after = field.tokens.values[last + 2]
+    return after !== undefined && isGlued(field, last + 2) && DOMAIN_SHAPE.test(`x.${after.toLowerCase()}`)
+  }
+  return next.startsWith('.') && DOMAIN_SHAPE.test(`x${next.toLowerCase()}`)
 }
 
 /** The original spelling of tokens `first..last`, whitespace collapsed. */
@@ -559,25 +603,34 @@ function addMention(entities: Map<string, EntityDraft>, mention: Mention, settin
 }
 
 /**
- * Merges one-word entities into the one multi-word name that starts or ends with that word
- * ("Lavrov" → Sergey Lavrov, "Kim" → Kim Jong-un). Ambiguous words ("Trump" with both Donald and
- * Melania Trump) and places stay as they are. Title mentions count too, wherever they are.
+ * Merges shorter mentions into the one longer name that starts or ends with them ("Lavrov" →
+ * Sergey Lavrov, "Kim" → Kim Jong-un, "Bra Kanon" → Denis Bra Kanon). Ambiguous forms ("Trump"
+ * with both Donald and Melania Trump) and places stay as they are. Title mentions count too,
+ * wherever they are.
  */
 function mergeShortMentions(entities: Map<string, EntityDraft>, settings: EntitySettings): void {
   const byPart = new Map<string, EntityDraft[]>()
   for (const entity of entities.values()) {
     if (!entity.person) continue
     const parts = entity.key.split(' ')
-    const ends = new Set([parts[0] as string, parts[parts.length - 1] as string])
-    for (const part of ends) {
-      const list = byPart.get(part)
-      if (list === undefined) byPart.set(part, [entity])
+    // Every proper prefix and suffix of the name, as a key: "denis", "denis bra", "bra kanon", "kanon".
+    const forms = new Set<string>()
+    for (let n = 1; n < parts.length; n++) {
+      forms.add(parts.slice(0, n).join(' '))
+      forms.add(parts.slice(parts.length - n).join(' '))
+    }
+    for (const form of forms) {
+      const list = byPart.get(form)
+      if (list === undefined) byPart.set(form, [entity])
       else list.push(entity)
     }
   }
-  for (const [key, entity] of [...entities]) {
-    if (key.includes(' ') || settings.places.has(key)) continue
-    const targets = byPart.get(key)
+  // Shortest first, so a name that is itself merged away is not used as a target afterwards.
+  const shorter = [...entities.keys()].sort((a, b) => a.split(' ').length - b.split(' ').length || (a < b ? -1 : a > b ? 1 : 0))
+  for (const key of shorter) {
+    const entity = entities.get(key)
+    if (entity === undefined || settings.places.has(key) || entity.origin !== 'text') continue
+    const targets = byPart.get(key)?.filter((t) => entities.has(t.key))
     if (targets === undefined || targets.length !== 1) continue
     const target = targets[0] as EntityDraft
     target.count += entity.count

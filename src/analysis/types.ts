@@ -50,6 +50,11 @@ export interface EntityMention {
   inLead: boolean
   /** Where the entity came from: found in the text, supplied in `entities`, or from `tags`. */
   origin: 'text' | 'supplied' | 'tag'
+  /**
+   * For a name that looks like a person's ("Joe Manchin"), its last word as a key ("manchin"), so
+   * that another article naming only the surname still shares something with this one.
+   */
+  surname?: string
 }
 
 /**

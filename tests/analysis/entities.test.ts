@@ -205,3 +205,37 @@ describe('DEFAULT_DEMONYMS', () => {
     expect(custom.analyze({ title: '', body: 'Bavarian officials objected.' }).entities.map((e) => e.key)).toEqual(['bavaria'])
   })
 })
+
+describe('entities of local news', () => {
+  it('merges a multi-word short form into the one full name that ends with it', () => {
+    const list = entities('Man shot on Main Street', 'Police said Denis Bra Kanon, 30, was shot on Friday. Bra Kanon was taken to a hospital, where Bra Kanon later died.')
+    expect(list.map((e) => e.key)).not.toContain('bra kanon')
+    expect(byKey(list, 'denis bra kanon').count).toBe(3)
+  })
+
+  it('keeps an ambiguous short form apart', () => {
+    const list = entities('Family feud', 'Donald Trump and Melania Trump arrived. Trump waved.')
+    expect(list.map((e) => e.key)).toEqual(expect.arrayContaining(['donald trump', 'melania trump', 'trump']))
+  })
+
+  it('reads AP state abbreviations of datelines as the state', () => {
+    const list = entities('Teen dies in accidental Hampton shooting', 'HAMPTON, Va. – A 16-year-old died after a shooting on Tuesday, according to police.')
+    expect(byKey(list, 'virginia').display).toBe('Virginia')
+    expect(list.map((e) => e.key)).not.toContain('va.')
+  })
+
+  it("gives no credit for the outlet's web address or bare abbreviations", () => {
+    const list = entities('Shooting in Raleigh', 'A man was shot in Raleigh on Friday. Message: A friend wanted you to see this item from WRAL.com. Visit www.kxan.com for more. He lived on N. Main.')
+    const found = list.map((e) => e.key)
+    for (const junk of ['wral', 'wral.com', 'www.kxan.com', 'kxan', 'n.']) expect(found).not.toContain(junk)
+    expect(found).toContain('raleigh')
+  })
+
+  it('marks the surname of a person-like name, so another article naming only the surname matches', () => {
+    const list = entities('Manchin holds out', 'Sen. Joe Manchin said on Sunday he would not back the bill.')
+    expect(byKey(list, 'joe manchin').surname).toBe('manchin')
+    // Places and names with connectors are not people.
+    const bank = entities('Rates', 'The Bank of England held rates in London.')
+    expect(byKey(bank, 'bank of england').surname).toBeUndefined()
+  })
+})
