@@ -105,6 +105,8 @@ const RANKING_NAMES: Record<keyof Setting, string> = {
   candidateTerms: 'candidateTerms',
   duplicateThreshold: 'duplicateThreshold',
   foldDuplicates: 'foldDuplicates',
+  timeDecay: 'timeDecay',
+  contextGate: 'contextGate',
 }
 
 /** Source of `src/ranking/tuned.ts`: the tuned values, named as in `RANKING_DEFAULTS`. */
@@ -117,7 +119,7 @@ export function renderTunedModule(parameters: readonly Parameter[], setting: Set
     ' * `benchmarks/results/tuning.json`.',
     ' *',
     ...wrapComment(
-      `Run ${day}, seed ${p.seed}, ${p.folds}-fold cross-validation grouped by story / topic set; coordinate ascent ` +
+      `Run ${day}, seed ${p.seed}, ${p.folds}-fold cross-validation grouped by story / topic set / incident; coordinate ascent ` +
         `(at most ${p.rounds} rounds; objective ties within 0.002 keep the default). Objective: ${metricLabel(p.metric)} ` +
         `at ranking depth ${p.depth}, averaged over the datasets with equal weight. Data (defaults → cross-validated):`,
     ),
@@ -128,8 +130,7 @@ export function renderTunedModule(parameters: readonly Parameter[], setting: Set
     ),
     ` * Objective: defaults ${p.defaults.toFixed(3)}, tuned in-sample ${p.inSample.toFixed(3)}, cross-validated ${p.crossValidated.toFixed(3)}.`,
     ' *',
-    ' * Names follow `RANKING_DEFAULTS` (src/ranking/defaults.ts); `foldDuplicates` is the default of',
-    ' * the `related` query option of the same name.',
+    ' * Names follow `RANKING_DEFAULTS` (src/ranking/defaults.ts).',
     ' */',
     'export const TUNED_DEFAULTS = {',
   ]
@@ -139,7 +140,7 @@ export function renderTunedModule(parameters: readonly Parameter[], setting: Set
     const inactive = isInactive(setting, parameter) ? ', no effect at this setting' : ''
     const note = `${value === was ? 'unchanged' : `was ${formatValue(was).replaceAll('∞', 'Infinity')}`}${inactive}`
     lines.push(`  /** \`${parameter.path}\`; grid ${parameter.values.map(formatValue).join(', ').replaceAll('∞', 'Infinity')}; ${note}. */`)
-    lines.push(`  ${RANKING_NAMES[parameter.name]}: ${String(value)},`)
+    lines.push(`  ${RANKING_NAMES[parameter.name]}: ${typeof value === 'string' ? `'${value}'` : String(value)},`)
   }
   lines.push('} as const', '')
   return lines.join('\n')

@@ -84,7 +84,10 @@ export interface AscentOptions {
   subset: Subset
   /** Per-query scores of a setting on every dataset (cached by the caller). */
   evaluate: (setting: Readonly<Setting>) => Promise<QueryScores[]>
-  /** Refuse moves that lower any dataset by more than {@link FLAG_LOSS} (default: only flag them). */
+  /**
+   * Floors: refuse any value that leaves a dataset more than {@link FLAG_LOSS} below its score at
+   * the start (the shipped defaults), so one set's gain can never pay for another's loss.
+   */
   guard: boolean
 }
 
@@ -129,6 +132,7 @@ export async function coordinateAscent(options: AscentOptions): Promise<AscentRe
   const { parameters, rounds, metric, subset, evaluate, guard } = options
   let point = simplify(options.start)
   let score = scoreOn(await evaluate(point), subset, metric)
+  const floors = score.datasets.map((d) => d.metric - FLAG_LOSS)
   const moves: Move[] = []
   const steps: Step[] = []
   let round = 0
@@ -143,7 +147,7 @@ export async function coordinateAscent(options: AscentOptions): Promise<AscentRe
       const candidates = scored.map(({ value, score: s }) => ({
         value,
         objective: s.objective,
-        eligible: !guard || value === current || s.datasets.every((d, i) => d.metric >= (score.datasets[i] as DatasetScore).metric - FLAG_LOSS),
+        eligible: !guard || value === current || s.datasets.every((d, i) => d.metric >= (floors[i] as number)),
       }))
       const chosen = chooseValue(parameter, current, candidates)
       steps.push({

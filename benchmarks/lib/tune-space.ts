@@ -7,7 +7,7 @@
  * query (plus an index build for index-level options). The current library default is always
  * part of its grid, so "keep the default" is always a candidate.
  */
-import { RANKING_DEFAULTS, type RelatedIndexOptions, type RelatedOptions } from '../../src/index.js'
+import { RANKING_DEFAULTS, type RelatedIndexOptions, type RelatedOptions, type TimeDecay } from '../../src/index.js'
 
 /** One point of the search space: every tuned option, flattened. */
 export interface Setting {
@@ -19,6 +19,10 @@ export interface Setting {
   timeWeight: number
   /** `halfLifeDays` (passed per query). */
   halfLifeDays: number
+  /** `timeDecay` (passed per query). */
+  timeDecay: TimeDecay
+  /** `contextGate` (passed per query). */
+  contextGate: number
   /** Index option `entityProminence`. */
   entityProminence: number
   /** Index option `candidateTerms`. */
@@ -48,9 +52,11 @@ export interface Parameter {
 /** The library defaults, as a setting: where every ascent starts and what ties fall back to. */
 export const DEFAULT_SETTING: Readonly<Setting> = Object.freeze({
   titleWeight: RANKING_DEFAULTS.titleWeight,
-  entityWeight: RANKING_DEFAULTS.entityWeight,
-  timeWeight: RANKING_DEFAULTS.timeWeight,
+  entityWeight: RANKING_DEFAULTS.weights.entities,
+  timeWeight: RANKING_DEFAULTS.weights.time,
   halfLifeDays: RANKING_DEFAULTS.halfLifeDays,
+  timeDecay: RANKING_DEFAULTS.timeDecay,
+  contextGate: RANKING_DEFAULTS.contextGate,
   entityProminence: RANKING_DEFAULTS.entityProminence,
   candidateTerms: RANKING_DEFAULTS.candidateTerms,
   duplicateThreshold: RANKING_DEFAULTS.duplicateThreshold,
@@ -65,8 +71,11 @@ export const DEFAULT_SETTING: Readonly<Setting> = Object.freeze({
  * dataset can measure.
  *
  * Not tuned: `weights.text` (fixed at 1: the other weights are relative to it), `weights.tags`
- * (no benchmark dataset has tags or sections, so nothing could measure it) and `maxCandidates`
- * (a speed guard, not a quality knob).
+ * (no benchmark dataset has tags, so nothing could measure it), `maxCandidates` and
+ * `candidateTerms` (speed guards, not quality knobs: 40 to all terms made no difference), and
+ * `foldDuplicates`, which stays on: showing one wire story once is right for readers although the
+ * metrics count every copy as a hit, so the tuner chooses only when a copy folds
+ * (`duplicateThreshold`).
  */
 const PARAMETER_SPECS: readonly Parameter[] = [
   {
@@ -91,25 +100,11 @@ const PARAMETER_SPECS: readonly Parameter[] = [
     why: 'no boost (1) up to four times for entities in the title or lead; inactive when weights.entities is 0',
   },
   {
-    name: 'candidateTerms',
-    path: 'candidateTerms',
-    level: 'index',
-    values: [40, 80, 200, Infinity],
-    why: 'MLT-like pruning (40) up to every query term (Infinity, no pruning by terms)',
-  },
-  {
-    name: 'foldDuplicates',
-    path: 'foldDuplicates',
-    level: 'query',
-    values: [true, false],
-    why: 'whether near-copies are folded into the result above them',
-  },
-  {
     name: 'duplicateThreshold',
     path: 'duplicateThreshold',
     level: 'index',
-    values: [0.7, 0.8, 0.9, 1],
-    why: 'loose (0.7) to exact copies only (1); inactive when foldDuplicates is false',
+    values: [0.8, 0.9, 0.95, 0.98, 1],
+    why: 'loose (0.8) to exact copies only (1): a copy should fold when it is the same text, not the same event; inactive when foldDuplicates is false',
   },
   {
     name: 'timeWeight',
@@ -125,6 +120,20 @@ const PARAMETER_SPECS: readonly Parameter[] = [
     values: [3, 7, 14, 30, 90, 365],
     why: 'a news cycle (3 days) to a year, roughly doubling; inactive when weights.time is 0',
   },
+  {
+    name: 'timeDecay',
+    path: 'timeDecay',
+    level: 'query',
+    values: ['exponential', 'hyperbolic'],
+    why: 'halving every half-life, or a long tail for follow-ups months later; inactive when weights.time is 0',
+  },
+  {
+    name: 'contextGate',
+    path: 'contextGate',
+    level: 'query',
+    values: [0, 0.25, 0.5, 1],
+    why: 'time at full weight always (0) up to only in proportion to content similarity (1); inactive when weights.time is 0',
+  },
 ]
 
 /** The tuned parameters, each grid sorted ascending and holding the current default. */
@@ -135,6 +144,7 @@ export const PARAMETERS: readonly Parameter[] = PARAMETER_SPECS.map((p) => {
 })
 
 function compareValues(a: ParameterValue, b: ParameterValue): number {
+  if (typeof a === 'string' || typeof b === 'string') return String(a) < String(b) ? -1 : String(a) > String(b) ? 1 : 0
   return typeof a === 'boolean' || typeof b === 'boolean' ? Number(b) - Number(a) : a - b
 }
 
@@ -163,7 +173,11 @@ export function withValue(setting: Readonly<Setting>, name: ParameterName, value
 export function simplify(setting: Readonly<Setting>, datasetHasTime = true): Setting {
   const out: Setting = { ...setting }
   if (!datasetHasTime) out.timeWeight = DEFAULT_SETTING.timeWeight
-  if (!datasetHasTime || out.timeWeight === 0) out.halfLifeDays = DEFAULT_SETTING.halfLifeDays
+  if (!datasetHasTime || out.timeWeight === 0) {
+    out.halfLifeDays = DEFAULT_SETTING.halfLifeDays
+    out.timeDecay = DEFAULT_SETTING.timeDecay
+    out.contextGate = DEFAULT_SETTING.contextGate
+  }
   if (out.entityWeight === 0) out.entityProminence = DEFAULT_SETTING.entityProminence
   if (!out.foldDuplicates) out.duplicateThreshold = DEFAULT_SETTING.duplicateThreshold
   return out
@@ -198,6 +212,8 @@ export function queryOptions(setting: Readonly<Setting>, k: number): RelatedOpti
     k,
     weights: { entities: setting.entityWeight, time: setting.timeWeight },
     halfLifeDays: setting.halfLifeDays,
+    timeDecay: setting.timeDecay,
+    contextGate: setting.contextGate,
     foldDuplicates: setting.foldDuplicates,
   }
 }
