@@ -10,7 +10,7 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { cpus } from 'node:os'
 import { resolve } from 'node:path'
 import { RelatedIndex } from '../src/index.js'
-import { loadDataset } from './lib/datasets.js'
+import { LABELLED_DATASETS, loadDataset } from './lib/datasets.js'
 import { projectRoot } from './lib/paths.js'
 
 const THRESHOLDS = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7]
@@ -27,7 +27,7 @@ interface Row {
 
 async function main(): Promise<void> {
   const out: Record<string, Row[]> = {}
-  for (const name of ['allsides-stories-2021', 'reuters21578-modapte']) {
+  for (const name of LABELLED_DATASETS) {
     const loaded = await loadDataset(name)
     if (loaded.dataset === undefined) {
       console.log(`Skipping ${name}: ${loaded.message}`)

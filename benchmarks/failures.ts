@@ -1,8 +1,7 @@
 /**
- * Why same-story articles are missed (issue 8: "look at the failures before tuning"). On
- * `allsides-stories-2021`, with the default ranking, every grade-2 article (another outlet's
- * coverage of the same story) that is not in its query's top 10 is classified by the first
- * reason that applies:
+ * Why same-story articles are missed ("look at the failures before tuning"). With the default
+ * ranking, every grade-2 article that is not in its query's top 10 is classified by the first
+ * reason that applies. On `allsides-stories-2021` (another outlet's coverage of the same story):
  *
  * - `few shared words`: the pair's text similarity is below {@link FEW_WORDS} (different
  *   vocabulary across outlets: an opinion piece and a news report of one event, say);
@@ -18,11 +17,18 @@
  * Each miss also records whether either article is marked OPINION, ANALYSIS or similar by
  * AllSides (`opinionTag`): commentary on an event shares few words with the report of it.
  *
+ * On `gva-incidents-dev` (another report of the same shooting incident), after `few shared
+ * words` and `names written differently`:
+ * - `folded as a copy`: the article is a copy of a result above it (`reasons.duplicates`);
+ * - `similar incidents at other times`: at least half of the top 10 are other incidents
+ *   published more than {@link FAR_DAYS} days from the query (time could have told them apart);
+ * - `similar incidents at the same time`: the rest (other shootings in the same weeks).
+ *
  * Labels (story, topic, opinion tag) are read only here, to explain the ranking; the ranker sees
  * id, title, body and source as the dataset README allows. Prints a table and writes
  * `benchmarks/results/failures.json` (counts and opaque ids only: the texts are copyrighted).
  *
- *   npx tsx benchmarks/failures.ts [--examples N]   # N: print N missed pairs' headlines (console only)
+ *   npx tsx benchmarks/failures.ts [--datasets a,b] [--examples N]   # N: print N missed pairs' headlines (console only)
  *
  * Exits 0 with a message when the dataset is absent.
  */
@@ -32,13 +38,25 @@ import { createAnalyzer, MAX_K, RelatedIndex, type RelatedResult } from '../src/
 import { loadDataset } from './lib/datasets.js'
 import { datasetDir, projectRoot } from './lib/paths.js'
 
-const DATASET = 'allsides-stories-2021'
+const DEFAULT_DATASETS = ['allsides-stories-2021', 'gva-incidents-dev']
 const K = 10
 /** Text similarity under which a pair shares too little vocabulary to be found by words. */
 const FEW_WORDS = 0.05
+/** Days from the query beyond which another incident counts as "at another time". */
+const FAR_DAYS = 30
 
-type Reason = 'few shared words' | 'names written differently' | 'other stories on the topic' | 'other articles'
-const REASONS: Reason[] = ['few shared words', 'names written differently', 'other stories on the topic', 'other articles']
+type Reason =
+  | 'few shared words'
+  | 'names written differently'
+  | 'folded as a copy'
+  | 'other stories on the topic'
+  | 'other articles'
+  | 'similar incidents at other times'
+  | 'similar incidents at the same time'
+const REASONS: Record<string, Reason[]> = {
+  'allsides-stories-2021': ['few shared words', 'names written differently', 'other stories on the topic', 'other articles'],
+  'gva-incidents-dev': ['few shared words', 'names written differently', 'folded as a copy', 'similar incidents at other times', 'similar incidents at the same time'],
+}
 
 interface Miss {
   query: string
@@ -50,6 +68,8 @@ interface Miss {
   /** Grade-1 and grade-0 articles among the query's top 10. */
   topSameTopic: number
   topOther: number
+  /** Grade-0 articles among the top 10 published more than FAR_DAYS days from the query. */
+  topFar: number
   /** Either article carries an AllSides opinion/analysis tag (a label). */
   opinion: boolean
   reason: Reason
@@ -63,18 +83,43 @@ function entityWords(keys: Iterable<string>): Set<string> {
 
 async function main(): Promise<void> {
   const examples = Number(process.argv[process.argv.indexOf('--examples') + 1] ?? 0) || 0
+  const at = process.argv.indexOf('--datasets')
+  const names = at >= 0 ? (process.argv[at + 1] ?? '').split(',').filter(Boolean) : DEFAULT_DATASETS
+  const out = resolve(projectRoot, 'benchmarks/results/failures.json')
+  const results: Record<string, unknown> = {}
+  for (const name of names) {
+    if (REASONS[name] === undefined) throw new Error(`failures.ts knows the reasons of ${Object.keys(REASONS).join(', ')}, not ${name}`)
+    const result = await analyse(name, examples)
+    if (result !== undefined) results[name] = result
+  }
+  mkdirSync(resolve(out, '..'), { recursive: true })
+  const file = {
+    description: 'Grade-2 articles missing from the default top 10, by reason, per dataset (benchmarks/failures.ts).',
+    generated: new Date().toISOString(),
+    settings: { k: K, fewWords: FEW_WORDS, farDays: FAR_DAYS, ranking: 'RelatedIndex defaults' },
+    datasets: results,
+  }
+  writeFileSync(out, `${JSON.stringify(file, null, 1)}\n`)
+  console.log(`\nWrote ${out.slice(projectRoot.length + 1)}`)
+}
+
+async function analyse(DATASET: string, examples: number): Promise<Record<string, unknown> | undefined> {
   const loaded = await loadDataset(DATASET)
   if (loaded.dataset === undefined) {
     console.log(`Skipping ${DATASET}: ${loaded.message}`)
-    return
+    return undefined
   }
+  const reasons = REASONS[DATASET] as Reason[]
+  const isAllSides = DATASET === 'allsides-stories-2021'
   const { articles, qrels, queries } = loaded.dataset
   const index = new RelatedIndex()
   index.addAll(articles)
   const analyzer = createAnalyzer()
   const entities = new Map(articles.map((a) => [a.id, new Set(analyzer.analyze(a).entities.map((e) => e.key))]))
   const titles = new Map(articles.map((a) => [a.id, `[${a.source ?? '?'}] ${a.title}`]))
-  const opinionated = opinionIds(datasetDir(DATASET).dir)
+  const opinionated = isAllSides ? opinionIds(datasetDir(DATASET).dir) : new Set<string>()
+  const times = new Map(articles.map((a) => [a.id, a.publishedAt === undefined ? NaN : new Date(a.publishedAt as string | Date).getTime()]))
+  const daysFrom = (a: string, b: string): number => Math.abs((times.get(a) as number) - (times.get(b) as number)) / 86_400_000
 
   const misses: Miss[] = []
   const topGrades = [0, 0, 0]
@@ -87,6 +132,8 @@ async function main(): Promise<void> {
     for (const r of top) topGrades[Math.min(2, judged.get(r.id) ?? 0)]! += 1
     const topSameTopic = top.filter((r) => judged.get(r.id) === 1).length
     const topOther = top.filter((r) => (judged.get(r.id) ?? 0) === 0).length
+    const topFar = top.filter((r) => (judged.get(r.id) ?? 0) === 0 && daysFrom(q, r.id) > FAR_DAYS).length
+    const folded = new Set(top.flatMap((r) => r.reasons.duplicates))
     for (const [doc, grade] of judged) {
       if (grade < 2) continue
       relevantPairs++
@@ -100,19 +147,25 @@ async function main(): Promise<void> {
       const crossWord = [...entityWords(dKeys)].some((w) => qWords.has(w))
       const textSimilarity = at >= 0 ? (ranking[at] as RelatedResult).signals.text.value : 0
       const reason: Reason =
-        textSimilarity < FEW_WORDS
+        textSimilarity < FEW_WORDS && !folded.has(doc)
           ? 'few shared words'
           : shared === 0 && qKeys.size > 0 && dKeys.size > 0 && crossWord
             ? 'names written differently'
-            : topSameTopic * 2 >= K
-              ? 'other stories on the topic'
-              : 'other articles'
+            : isAllSides
+              ? topSameTopic * 2 >= K
+                ? 'other stories on the topic'
+                : 'other articles'
+              : folded.has(doc)
+                ? 'folded as a copy'
+                : topFar * 2 >= K
+                  ? 'similar incidents at other times'
+                  : 'similar incidents at the same time'
       const opinion = opinionated.has(q) || opinionated.has(doc)
-      misses.push({ query: q, missed: doc, rank: at >= 0 ? at + 1 : null, textSimilarity, sharedEntities: shared, topSameTopic, topOther, opinion, reason })
+      misses.push({ query: q, missed: doc, rank: at >= 0 ? at + 1 : null, textSimilarity, sharedEntities: shared, topSameTopic, topOther, topFar, opinion, reason })
     }
   }
 
-  const byReason = REASONS.map((reason) => {
+  const byReason = reasons.map((reason) => {
     const rows = misses.filter((m) => m.reason === reason)
     const ranks = rows.map((m) => m.rank ?? Infinity).sort((a, b) => a - b)
     return { reason, misses: rows.length, share: rows.length / Math.max(1, misses.length), medianRank: ranks.length > 0 ? ranks[ranks.length >> 1] : null }
@@ -131,7 +184,7 @@ async function main(): Promise<void> {
   }
   const failingQueries = new Set(misses.map((m) => m.query)).size
 
-  console.log(`${DATASET}: ${queries.length} queries, ${relevantPairs} same-story pairs; default ranking, top ${K}.`)
+  console.log(`\n## ${DATASET}\n${queries.length} queries, ${relevantPairs} same-story pairs; default ranking, top ${K}.`)
   console.log(`Missed (not in the top ${K}): ${misses.length} pairs (${pct(misses.length / relevantPairs)}) in ${failingQueries} queries.\n`)
   console.log('reason                        misses   share  median rank')
   for (const r of byReason) console.log(`${r.reason.padEnd(28)} ${String(r.misses).padStart(7)} ${pct(r.share).padStart(7)}  ${String(r.medianRank ?? '-').padStart(11)}`)
@@ -139,31 +192,26 @@ async function main(): Promise<void> {
   console.log(
     `top-${K} slots over all queries: same story ${pct(topGrades[2]! / slots)}, same topic (other story) ${pct(topGrades[1]! / slots)}, other ${pct(topGrades[0]! / slots)}`,
   )
-  console.log(
-    `pairs with an opinion or analysis piece: ${pct(opinion.shareOfMissed)} of missed pairs, ${pct(opinion.shareOfFound)} of pairs found in the top ${K}`,
-  )
+  if (isAllSides) {
+    console.log(
+      `pairs with an opinion or analysis piece: ${pct(opinion.shareOfMissed)} of missed pairs, ${pct(opinion.shareOfFound)} of pairs found in the top ${K}`,
+    )
+  }
   for (const m of misses.slice(0, examples)) {
     console.log(`\n${m.reason}, rank ${m.rank ?? '-'}, text ${m.textSimilarity.toFixed(3)}\n  query:  ${titles.get(m.query)}\n  missed: ${titles.get(m.missed)}`)
   }
 
-  const out = resolve(projectRoot, 'benchmarks/results/failures.json')
-  mkdirSync(resolve(out, '..'), { recursive: true })
-  const result = {
-    description: 'Same-story (grade 2) articles missing from the default top 10 on allsides-stories-2021, by reason (benchmarks/failures.ts).',
-    generated: new Date().toISOString(),
-    settings: { k: K, fewWords: FEW_WORDS, ranking: 'RelatedIndex defaults' },
+  return {
     queries: queries.length,
     relevantPairs,
     missedPairs: misses.length,
     failingQueries,
     byReason,
     rankBands,
-    opinion,
+    ...(isAllSides ? { opinion } : {}),
     topSlots: { sameStory: topGrades[2], sameTopic: topGrades[1], other: topGrades[0] },
     misses,
   }
-  writeFileSync(out, `${JSON.stringify(result, null, 1)}\n`)
-  console.log(`\nWrote ${out.slice(projectRoot.length + 1)}`)
 }
 
 /** Ids of articles AllSides tags as opinion, analysis or similar (the label `opinionTag`). */

@@ -26,8 +26,8 @@ export const TUNED_DEFAULTS = {
   timeWeight: 0,
   /** `halfLifeDays`; grid 3, 7, 14, 30, 90, 365; unchanged, no effect at this setting. */
   halfLifeDays: 14,
-  /** `timeDecay`; grid exponential, hyperbolic; placeholder until the next tuner run. */
-  timeDecay: 'exponential',
-  /** `contextGate`; placeholder until the next tuner run. */
-  contextGate: 0,
+  /** `timeDecay`; grid exponential, hyperbolic; the starting point of the next tuner run. */
+  timeDecay: 'hyperbolic',
+  /** `contextGate`; the starting point of the next tuner run. */
+  contextGate: 1,
 } as const
