@@ -353,12 +353,21 @@ interface NumberRule {
   allowInfinity?: boolean
 }
 
+/** The allowed range in words, as messages show it: "an integer from 1 to 1000", "a number greater than 0". */
+function describeRule(rule: NumberRule): string {
+  const kind = rule.integer ? 'an integer' : 'a number'
+  const { min, max } = rule
+  if (min !== undefined && max !== undefined) {
+    return rule.exclusiveMin ? `${kind} greater than ${min} and at most ${max}` : `${kind} from ${min} to ${max}`
+  }
+  if (min !== undefined) return rule.exclusiveMin ? `${kind} greater than ${min}` : `${kind} of at least ${min}`
+  if (max !== undefined) return `${kind} of at most ${max}`
+  return kind
+}
+
 function optionalNumber(value: unknown, field: string, rule: NumberRule): number | undefined {
   if (value === undefined) return undefined
-  const parts: string[] = [rule.integer ? 'an integer' : 'a number']
-  if (rule.min !== undefined) parts.push(`${rule.exclusiveMin ? '>' : '≥'} ${rule.min}`)
-  if (rule.max !== undefined) parts.push(`≤ ${rule.max}`)
-  const expected = parts.join(' ')
+  const expected = describeRule(rule)
   if (typeof value !== 'number' || Number.isNaN(value)) throw invalid('INVALID_OPTION', field, expected, value)
   if (!Number.isFinite(value) && !(rule.allowInfinity && value === Infinity)) throw invalid('INVALID_OPTION', field, expected, value)
   if (rule.integer && Number.isFinite(value) && !Number.isInteger(value)) throw invalid('INVALID_OPTION', field, expected, value)
@@ -366,11 +375,16 @@ function optionalNumber(value: unknown, field: string, rule: NumberRule): number
     throw invalid('INVALID_OPTION', field, expected, value)
   }
   if (rule.max !== undefined && value > rule.max) {
-    throw new RelatedArticlesError(
-      rule.max === MAX_K && field === 'k' ? 'LIMIT_EXCEEDED' : 'INVALID_OPTION',
-      `${field} must be ${expected}, got ${describeValue(value)}`,
-      { field },
-    )
+    // A k above MAX_K is a well-formed request over the library's limit (a service may answer it
+    // differently from a malformed one), so it has its own code and says which limit it exceeds.
+    if (rule.max === MAX_K && field === 'k') {
+      throw new RelatedArticlesError('LIMIT_EXCEEDED', `k must be at most ${MAX_K} (MAX_K), got ${describeValue(value)}`, {
+        field,
+        expected: `at most ${MAX_K} (MAX_K)`,
+        got: describeValue(value),
+      })
+    }
+    throw invalid('INVALID_OPTION', field, expected, value)
   }
   return value
 }
