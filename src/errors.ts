@@ -55,20 +55,6 @@ export interface RelatedArticlesErrorDetails {
 }
 
 /**
- * The one error type of this library. `code` says what went wrong; `message` says where.
- *
- * @example
- * ```ts
- * try {
- *   index.add({ id: 'a1', title: 'Headline' } as Article)
- * } catch (error) {
- *   if (!(error instanceof RelatedArticlesError)) throw error
- *   console.log(error.code, error.field, error.message)
- *   // INVALID_ARTICLE body body (article "a1") must be a string, got undefined
- * }
- * ```
- */
-/**
  * Marks errors of this library, in whichever copy of it they were thrown: a process that loads
  * both the ESM and the CommonJS build (or two installed versions) has two `RelatedArticlesError`
  * classes, and a registered symbol is the same in all of them.
@@ -92,6 +78,20 @@ export function isRelatedArticlesError(value: unknown): value is RelatedArticles
   return typeof value === 'object' && value !== null && (value as { [ERROR_BRAND]?: unknown })[ERROR_BRAND] === true
 }
 
+/**
+ * The one error type of this library. `code` says what went wrong; `message` says where.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   index.add({ id: 'a1', title: 'Headline' } as Article)
+ * } catch (error) {
+ *   if (!(error instanceof RelatedArticlesError)) throw error
+ *   console.log(error.code, error.field, error.message)
+ *   // INVALID_ARTICLE body body (article "a1") must be a string, got undefined
+ * }
+ * ```
+ */
 export class RelatedArticlesError extends Error {
   /** Always `'RelatedArticlesError'`. */
   override readonly name = 'RelatedArticlesError'
