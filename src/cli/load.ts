@@ -23,7 +23,7 @@ export interface ConfigOptions {
  * Query options a config file may hold. Every other key configures the index; names both have
  * (`weights`, half-lives) configure the index, whose values are every query's defaults.
  */
-const QUERY_ONLY = new Set(['k', 'minScore', 'exclude', 'sections', 'publishedAfter', 'publishedBefore', 'pastOnly', 'diversity', 'foldDuplicates'])
+const QUERY_ONLY = new Set(['k', 'minScore', 'exclude', 'sections', 'publishedAfter', 'publishedBefore', 'pastOnly', 'now', 'diversity', 'foldDuplicates'])
 
 /** Reads `--config`: a JSON object of index options and, optionally, query options. */
 export async function readConfig(path: string | undefined): Promise<ConfigOptions> {

@@ -136,8 +136,16 @@ export interface RelatedOptions extends TimeOptions {
   publishedAfter?: string | Date
   /** Keep only articles published at or before this time. Undated articles are kept. */
   publishedBefore?: string | Date
-  /** Keep only articles published at or before the query article (background, not follow-ups). Undated articles are kept. */
+  /**
+   * Keep only articles published at or before the query article (background, not follow-ups).
+   * For an undated query (a draft without `publishedAt`) the reference is `now`. Undated articles are kept.
+   */
   pastOnly?: boolean
+  /**
+   * The reference time of `pastOnly` when the query article has no date, such as a draft being
+   * written. Defaults to the current time, so `pastOnly` on a draft leaves out stories dated in the future.
+   */
+  now?: string | Date
   /** MMR-style diversity in [0, 1]: 0 ranks by score alone, higher values penalise results similar to ones above. Defaults to 0. */
   diversity?: number
   /** Fold near-duplicates of the query or of a higher result into that result. Defaults to true. */
@@ -186,6 +194,7 @@ const QUERY_KEYS = new Set([
   'publishedAfter',
   'publishedBefore',
   'pastOnly',
+  'now',
   'diversity',
   'foldDuplicates',
   'weights',
@@ -253,6 +262,8 @@ export interface ResolvedQueryOptions {
   after: number | undefined
   before: number | undefined
   pastOnly: boolean
+  /** Reference time (ms) of `pastOnly` for an undated query. */
+  now: number
   diversity: number
   foldDuplicates: boolean
   weights: SignalWeights
@@ -300,6 +311,7 @@ export function resolveQueryOptions(options: unknown, index: ResolvedIndexOption
     after: optionalDate(o.publishedAfter, 'publishedAfter'),
     before: optionalDate(o.publishedBefore, 'publishedBefore'),
     pastOnly: (o.pastOnly as boolean | undefined) ?? false,
+    now: optionalDate(o.now, 'now') ?? Date.now(),
     diversity: optionalNumber(o.diversity, 'diversity', { min: 0, max: 1 }) ?? 0,
     foldDuplicates: (o.foldDuplicates as boolean | undefined) ?? true,
     weights: resolveWeights(o.weights, 'weights', index.weights),

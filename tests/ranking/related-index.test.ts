@@ -81,6 +81,32 @@ describe('RelatedIndex.related', () => {
     for (const r of window) expect(String(index.get(r.id)?.publishedAt).startsWith('2025-05-09')).toBe(true)
   })
 
+  it('takes now (default: the current time) as the pastOnly reference of an undated draft', () => {
+    const archive = new RelatedIndex()
+    archive.add({ id: 'old', title: 'Harbour flood closes port', body: 'The harbour flood closed the port of Hull.', publishedAt: '2020-03-01T00:00:00Z' })
+    archive.add({ id: 'future', title: 'Harbour flood closes port again', body: 'The harbour flood closed the port of Hull again.', publishedAt: '2099-03-01T00:00:00Z' })
+    archive.add({ id: 'undated', title: 'Harbour flood history', body: 'Floods at the harbour of Hull over the years.' })
+    const draft = { title: 'Harbour flood', body: 'A harbour flood in Hull closed the port.' }
+    const ids = (options: Parameters<RelatedIndex['relatedTo']>[1]): string[] => archive.relatedTo(draft, { foldDuplicates: false, ...options }).map((r) => r.id).sort()
+    expect(ids({ k: 10 })).toEqual(['future', 'old', 'undated'])
+    expect(ids({ k: 10, pastOnly: true })).toEqual(['old', 'undated'])
+    expect(ids({ k: 10, pastOnly: true, now: '2100-01-01T00:00:00Z' })).toEqual(['future', 'old', 'undated'])
+    expect(ids({ k: 10, pastOnly: true, now: new Date('2019-01-01T00:00:00Z') })).toEqual(['undated'])
+    // A dated draft is its own reference: now does not move it.
+    expect(archive.relatedTo({ ...draft, publishedAt: '2021-01-01T00:00:00Z' }, { k: 10, pastOnly: true, now: '2100-01-01', foldDuplicates: false }).map((r) => r.id).sort()).toEqual(['old', 'undated'])
+    const error = (() => {
+      try {
+        archive.relatedTo(draft, { pastOnly: true, now: 'soon' as never })
+      } catch (e) {
+        return e
+      }
+      return undefined
+    })()
+    expect(error).toBeInstanceOf(RelatedArticlesError)
+    expect((error as RelatedArticlesError).code).toBe('INVALID_OPTION')
+    expect((error as RelatedArticlesError).field).toBe('now')
+  })
+
   it('prefers closer dates under a short half-life and ignores time with a zero time weight', () => {
     const withTime = index.related('ukr-talks-1', { k: 5, halfLifeDays: 0.5, weights: { time: 0.5 } })
     const noTime = index.related('ukr-talks-1', { k: 5, weights: { time: 0 } })
