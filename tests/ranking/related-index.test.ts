@@ -273,3 +273,28 @@ describe('RelatedIndex bad input', () => {
     expect(index.get('fire-1')).toBe(before)
   })
 })
+
+describe('RelatedIndex.options and warmUp', () => {
+  it('reads the options in effect, also after deserialize, and they rebuild an index that ranks the same', () => {
+    const original = build({ weights: { time: 0 }, titleWeight: 3, maxArticleLength: 50_000 })
+    const loaded = RelatedIndex.deserialize(original.serialize())
+    expect(loaded.options).toEqual(original.options)
+    expect(loaded.options.weights.time).toBe(0)
+    expect(loaded.options.titleWeight).toBe(3)
+    expect(loaded.options.maxArticleLength).toBe(50_000)
+    const copy = loaded.options
+    copy.weights.text = 99
+    expect(loaded.options.weights.text).not.toBe(99)
+    const rebuilt = build(loaded.options)
+    for (const a of NEWS) expect(rebuilt.related(a.id, { k: 5 })).toEqual(original.related(a.id, { k: 5 }))
+  })
+
+  it('warmUp changes nothing in the index', () => {
+    const index = build()
+    const before = index.serialize()
+    const analysed = index.analysedCount
+    index.warmUp()
+    expect(index.analysedCount).toBe(analysed)
+    expect(index.serialize()).toEqual(before)
+  })
+})
