@@ -9,6 +9,8 @@ export default defineConfig([
     clean: true,
     target: 'node20',
     platform: 'node',
+    // natural's stemmer modules are bundled, so installs do not pull natural's database drivers.
+    noExternal: [/^natural\//],
   },
   {
     entry: { index: 'src/index.ts' },
@@ -19,7 +21,7 @@ export default defineConfig([
     platform: 'node',
     // ml-distance is ESM-only, and Node before 20.19 cannot require() an ES module: the CommonJS
     // build carries its own copy (a few kilobytes of similarity functions).
-    noExternal: ['ml-distance'],
+    noExternal: ['ml-distance', /^natural\//],
   },
   {
     entry: { cli: 'src/cli/main.ts' },
@@ -28,5 +30,6 @@ export default defineConfig([
     target: 'node20',
     platform: 'node',
     banner: { js: '#!/usr/bin/env node' },
+    noExternal: [/^natural\//],
   },
 ])

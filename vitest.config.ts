@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config'
 export default defineConfig({
   test: {
     include: ['tests/**/*.test.ts'],
+    // Lets the worker read its RPC replies between synchronous tests (see the file).
+    setupFiles: ['tests/setup/yield-event-loop.ts'],
     // Machines are shared and have two cores: keep the pool small and timeouts generous,
     // since some tests index real corpora.
     pool: 'forks',

@@ -55,6 +55,30 @@ export interface RelatedArticlesErrorDetails {
 }
 
 /**
+ * Marks errors of this library, in whichever copy of it they were thrown: a process that loads
+ * both the ESM and the CommonJS build (or two installed versions) has two `RelatedArticlesError`
+ * classes, and a registered symbol is the same in all of them.
+ */
+const ERROR_BRAND: unique symbol = Symbol.for('related-articles.RelatedArticlesError') as never
+
+/**
+ * Whether `value` is an error thrown by this library, also when it was thrown by another build or
+ * copy of it (the ESM and the CommonJS build loaded in one process). A type guard.
+ * @example
+ * ```ts
+ * try {
+ *   index.related('missing')
+ * } catch (error) {
+ *   if (!isRelatedArticlesError(error)) throw error
+ *   console.log(error.code) // NOT_FOUND
+ * }
+ * ```
+ */
+export function isRelatedArticlesError(value: unknown): value is RelatedArticlesError {
+  return typeof value === 'object' && value !== null && (value as { [ERROR_BRAND]?: unknown })[ERROR_BRAND] === true
+}
+
+/**
  * The one error type of this library. `code` says what went wrong; `message` says where.
  *
  * @example
@@ -89,6 +113,15 @@ export class RelatedArticlesError extends Error {
     this.id = details.id
     this.expected = details.expected
     this.got = details.got
+    Object.defineProperty(this, ERROR_BRAND, { value: true })
+  }
+
+  /**
+   * `error instanceof RelatedArticlesError` holds for errors of every build of this library loaded
+   * in the process (ESM and CommonJS), not only for this class's own instances.
+   */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return isRelatedArticlesError(value)
   }
 }
 

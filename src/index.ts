@@ -16,7 +16,7 @@ export type { BatchProgress, RelatedAllOptions, RelatedEntry } from './ranking/b
 export { DEFAULT_MAX_SNAPSHOT_BYTES, SNAPSHOT_FORMAT_VERSION } from './index/snapshot.js'
 export type { DeserializeOptions } from './index/snapshot.js'
 export type { Article, Draft } from './article.js'
-export { RelatedArticlesError } from './errors.js'
+export { RelatedArticlesError, isRelatedArticlesError } from './errors.js'
 export type { RelatedArticlesErrorCode, RelatedArticlesErrorDetails } from './errors.js'
 export { analyze, createAnalyzer, DEFAULT_ANALYZER_OPTIONS, DEFAULT_CLUTTER, DEFAULT_DEMONYMS } from './analysis/index.js'
 export type { Analysis, AnalysisInput, Analyzer, AnalyzerOptions, EntityMention, StemmerName } from './analysis/index.js'

@@ -1,5 +1,6 @@
 /**
- * Stemmer selection. Each stemmer is one module of `natural`, imported on its own: the package
+ * Stemmer selection. Each stemmer is one module of `natural`, imported on its own (and bundled
+ * into `dist/` by tsup, so natural is not installed with the package): the package
  * root loads every feature of `natural` (slowly, with storage back-ends that read `.env` files).
  *
  * The modules are imported statically rather than lazily: `analyze` is synchronous, a synchronous

@@ -121,22 +121,23 @@ export async function readArticles(path: string, options: ReadArticlesOptions = 
 export async function* readLines(path: string): AsyncGenerator<{ line: number; text: string }> {
   const stream = await openStream(path)
   stream.setEncoding('utf8')
-  let pending = ''
+  // The current line's text, as the pieces of the chunks it spans. Appending to one string and
+  // searching it flattened the growing string on every chunk: quadratic time on a long line.
+  let pieces: string[] = []
   let line = 0
   try {
     for await (const chunk of stream as AsyncIterable<string>) {
-      // Search only the new text, so a very long line costs linear time, not quadratic.
-      let from = pending.length
-      pending += chunk
       let start = 0
       let end: number
-      while ((end = pending.indexOf('\n', from)) !== -1) {
+      while ((end = chunk.indexOf('\n', start)) !== -1) {
+        pieces.push(chunk.slice(start, end))
+        const text = pieces.length === 1 ? (pieces[0] as string) : pieces.join('')
+        pieces = []
         line++
-        yield { line, text: stripCr(pending.slice(start, end)) }
+        yield { line, text: stripCr(text) }
         start = end + 1
-        from = start
       }
-      pending = pending.slice(start)
+      if (start < chunk.length) pieces.push(start === 0 ? chunk : chunk.slice(start))
     }
   } catch (error) {
     if (error instanceof CliError) throw error
@@ -144,7 +145,8 @@ export async function* readLines(path: string): AsyncGenerator<{ line: number; t
   } finally {
     stream.destroy()
   }
-  if (pending !== '') yield { line: line + 1, text: stripCr(pending) }
+  const rest = pieces.join('')
+  if (rest !== '') yield { line: line + 1, text: stripCr(rest) }
 }
 
 /** The whole text of a file, with a one-line error for a missing or unreadable one. */

@@ -23,7 +23,7 @@ export interface ConfigOptions {
  * Query options a config file may hold. Every other key configures the index; names both have
  * (`weights`, half-lives) configure the index, whose values are every query's defaults.
  */
-const QUERY_ONLY = new Set(['k', 'minScore', 'exclude', 'sections', 'publishedAfter', 'publishedBefore', 'pastOnly', 'diversity', 'foldDuplicates'])
+const QUERY_ONLY = new Set(['k', 'minScore', 'exclude', 'sections', 'publishedAfter', 'publishedBefore', 'pastOnly', 'now', 'diversity', 'foldDuplicates'])
 
 /** Reads `--config`: a JSON object of index options and, optionally, query options. */
 export async function readConfig(path: string | undefined): Promise<ConfigOptions> {
@@ -38,8 +38,10 @@ export async function readConfig(path: string | undefined): Promise<ConfigOption
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new CliError(`config file ${path} must hold a JSON object of options, like {"weights": {"time": 0}, "minScore": 0.2}`)
   }
-  const index: Record<string, unknown> = {}
-  const query: Record<string, unknown> = {}
+  // Prototype-less objects: a "__proto__" key in the file stays an ordinary (and unknown, hence
+  // refused) option instead of replacing the prototype and slipping past option checking.
+  const index: Record<string, unknown> = Object.create(null) as Record<string, unknown>
+  const query: Record<string, unknown> = Object.create(null) as Record<string, unknown>
   for (const [key, v] of Object.entries(value)) (QUERY_ONLY.has(key) ? query : index)[key] = v
   return { index, query }
 }

@@ -470,7 +470,7 @@ export class QueryEngine {
     if (!Number.isNaN(time)) {
       if (q.after !== undefined && time < q.after) return false
       if (q.before !== undefined && time > q.before) return false
-      if (q.pastOnly && !Number.isNaN(profile.time) && time > profile.time) return false
+      if (q.pastOnly && time > (Number.isNaN(profile.time) ? q.now : profile.time)) return false
     }
     const article = store.articleAt(slot)
     if (article === undefined) return false

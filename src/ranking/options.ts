@@ -157,8 +157,16 @@ export interface RelatedOptions extends TimeOptions {
   publishedAfter?: string | Date
   /** Keep only articles published at or before this time. Undated articles are kept. */
   publishedBefore?: string | Date
-  /** Keep only articles published at or before the query article (background, not follow-ups). Undated articles are kept. */
+  /**
+   * Keep only articles published at or before the query article (background, not follow-ups).
+   * For an undated query (a draft without `publishedAt`) the reference is `now`. Undated articles are kept.
+   */
   pastOnly?: boolean
+  /**
+   * The reference time of `pastOnly` when the query article has no date, such as a draft being
+   * written. Defaults to the current time, so `pastOnly` on a draft leaves out stories dated in the future.
+   */
+  now?: string | Date
   /** MMR-style diversity in [0, 1]: 0 ranks by score alone, higher values penalise results similar to ones above. Defaults to 0. */
   diversity?: number
   /** Fold near-duplicates of the query or of a higher result into that result. Defaults to true. */
@@ -211,6 +219,7 @@ const QUERY_KEYS = new Set([
   'publishedAfter',
   'publishedBefore',
   'pastOnly',
+  'now',
   'diversity',
   'foldDuplicates',
   'weights',
@@ -284,6 +293,8 @@ export interface ResolvedQueryOptions {
   after: number | undefined
   before: number | undefined
   pastOnly: boolean
+  /** Reference time (ms) of `pastOnly` for an undated query. */
+  now: number
   diversity: number
   foldDuplicates: boolean
   weights: SignalWeights
@@ -333,6 +344,7 @@ export function resolveQueryOptions(options: unknown, index: ResolvedIndexOption
     after: optionalDate(o.publishedAfter, 'publishedAfter'),
     before: optionalDate(o.publishedBefore, 'publishedBefore'),
     pastOnly: (o.pastOnly as boolean | undefined) ?? false,
+    now: optionalDate(o.now, 'now') ?? Date.now(),
     diversity: optionalNumber(o.diversity, 'diversity', { min: 0, max: 1 }) ?? 0,
     foldDuplicates: (o.foldDuplicates as boolean | undefined) ?? true,
     weights: resolveWeights(o.weights, 'weights', index.weights),
@@ -388,12 +400,21 @@ interface NumberRule {
   allowInfinity?: boolean
 }
 
+/** The allowed range in words, as messages show it: "an integer from 1 to 1000", "a number greater than 0". */
+function describeRule(rule: NumberRule): string {
+  const kind = rule.integer ? 'an integer' : 'a number'
+  const { min, max } = rule
+  if (min !== undefined && max !== undefined) {
+    return rule.exclusiveMin ? `${kind} greater than ${min} and at most ${max}` : `${kind} from ${min} to ${max}`
+  }
+  if (min !== undefined) return rule.exclusiveMin ? `${kind} greater than ${min}` : `${kind} of at least ${min}`
+  if (max !== undefined) return `${kind} of at most ${max}`
+  return kind
+}
+
 function optionalNumber(value: unknown, field: string, rule: NumberRule): number | undefined {
   if (value === undefined) return undefined
-  const parts: string[] = [rule.integer ? 'an integer' : 'a number']
-  if (rule.min !== undefined) parts.push(`${rule.exclusiveMin ? '>' : '≥'} ${rule.min}`)
-  if (rule.max !== undefined) parts.push(`≤ ${rule.max}`)
-  const expected = parts.join(' ')
+  const expected = describeRule(rule)
   if (typeof value !== 'number' || Number.isNaN(value)) throw invalid('INVALID_OPTION', field, expected, value)
   if (!Number.isFinite(value) && !(rule.allowInfinity && value === Infinity)) throw invalid('INVALID_OPTION', field, expected, value)
   if (rule.integer && Number.isFinite(value) && !Number.isInteger(value)) throw invalid('INVALID_OPTION', field, expected, value)
@@ -401,11 +422,16 @@ function optionalNumber(value: unknown, field: string, rule: NumberRule): number
     throw invalid('INVALID_OPTION', field, expected, value)
   }
   if (rule.max !== undefined && value > rule.max) {
-    throw new RelatedArticlesError(
-      rule.max === MAX_K && field === 'k' ? 'LIMIT_EXCEEDED' : 'INVALID_OPTION',
-      `${field} must be ${expected}, got ${describeValue(value)}`,
-      { field },
-    )
+    // A k above MAX_K is a well-formed request over the library's limit (a service may answer it
+    // differently from a malformed one), so it has its own code and says which limit it exceeds.
+    if (rule.max === MAX_K && field === 'k') {
+      throw new RelatedArticlesError('LIMIT_EXCEEDED', `k must be at most ${MAX_K} (MAX_K), got ${describeValue(value)}`, {
+        field,
+        expected: `at most ${MAX_K} (MAX_K)`,
+        got: describeValue(value),
+      })
+    }
+    throw invalid('INVALID_OPTION', field, expected, value)
   }
   return value
 }

@@ -113,6 +113,35 @@ export class RelatedIndex {
     return this.analysed
   }
 
+  /**
+   * The index options in effect, every one filled in (defaults included), also for an index loaded
+   * with {@link RelatedIndex.deserialize}. A fresh copy: changing it changes nothing, and it can be
+   * passed to `new RelatedIndex(...)` to build an index that ranks the same way.
+   * @example
+   * ```ts
+   * const loaded = RelatedIndex.deserialize(bytes)
+   * console.log(loaded.options.weights.text, loaded.options.maxArticleLength)
+   * ```
+   */
+  get options(): RelatedIndexOptions & Omit<ResolvedIndexOptions, 'analysis'> {
+    const { analysis, ...rest } = this.resolved
+    const copy = { ...rest, weights: { ...rest.weights } }
+    return analysis === undefined ? copy : { ...copy, analysis: structuredClone(analysis) }
+  }
+
+  /**
+   * Loads the language model and runs one analysis, so the first real `add` or `relatedTo` after
+   * start-up (or after `deserialize`) does not pay for it. Changes nothing in the index.
+   * @example
+   * ```ts
+   * const index = RelatedIndex.deserialize(bytes)
+   * index.warmUp() // before accepting requests
+   * ```
+   */
+  warmUp(): void {
+    this.analyzer.analyze({ title: 'Warm-up', body: 'The model loads on first use. This sentence loads it now.' })
+  }
+
   /** Whether an article with this id is stored. */
   has(id: string): boolean {
     return typeof id === 'string' && this.store.slotOf(id) !== undefined

@@ -6,7 +6,7 @@ import { evaluateRun, parseQrels, parseRun } from '../../src/evaluation/index.js
 import type { RelatedIndexOptions, RelatedOptions } from '../../src/ranking/options.js'
 import { RelatedIndex } from '../../src/ranking/related-index.js'
 import type { RelatedResult } from '../../src/ranking/result.js'
-import { cli, ensureBuilt, sampleSlice, tempDir, write } from './helpers.js'
+import { cli, cliPath, ensureBuilt, sampleSlice, tempDir, write } from './helpers.js'
 
 const SLICE = 40
 let dir: string
@@ -157,6 +157,8 @@ describe('batch and index refuse bad input with one line and exit code 2', () =>
     ['a config that is not JSON', () => ['batch', articlesPath, '--config', write(dir, 'c1.json', '{weights:')], /c1\.json is not valid JSON/],
     ['a config with an unknown option', () => ['batch', articlesPath, '--config', write(dir, 'c2.json', '{"colour": 1}')], /config: .*"colour"/],
     ['a config with a bad value', () => ['batch', articlesPath, '--config', write(dir, 'c3.json', '{"minScore": 2}')], /config: minScore/],
+    ['a config with a __proto__ key', () => ['batch', articlesPath, '--config', write(dir, 'c4.json', '{"__proto__": {"bogus": 1}}')], /config: .*"__proto__"/],
+    ['a config setting an option through __proto__', () => ['batch', articlesPath, '--config', write(dir, 'c5.json', '{"__proto__": {"maxArticleLength": 5}}')], /config: .*"__proto__"/],
     ['a missing articles argument', () => ['batch'], /missing <articles\.jsonl>/],
     ['an extra argument', () => ['batch', articlesPath, 'more.jsonl'], /unexpected argument "more\.jsonl"/],
     ['an unknown command', () => ['serve'], /unknown command "serve"/],
@@ -164,6 +166,23 @@ describe('batch and index refuse bad input with one line and exit code 2', () =>
     ['index without -o', () => ['index', articlesPath], /--output <snapshot> is required/],
   ])('%s', (_name, args, pattern) => {
     expectUsageError(cli(args()), pattern)
+  })
+
+  it.skipIf(!existsSync('/dev/full'))('a failed write to standard output is one line and exit code 1', async () => {
+    const { spawnSync } = await import('node:child_process')
+    const { openSync, closeSync } = await import('node:fs')
+    const full = openSync('/dev/full', 'w')
+    try {
+      const run = spawnSync(process.execPath, [cliPath, 'batch', articlesPath], {
+        stdio: ['ignore', full, 'pipe'],
+        encoding: 'utf8',
+      })
+      expect(run.status).toBe(1)
+      expect(run.stderr.trimEnd().split('\n')).toHaveLength(1)
+      expect(run.stderr).toMatch(/^related-articles: unexpected failure: .*ENOSPC/)
+    } finally {
+      closeSync(full)
+    }
   })
 
   it('an id with whitespace cannot be written as TREC', () => {

@@ -208,3 +208,30 @@ describe('progress and output', () => {
     expect(chunks).toHaveLength(1)
   })
 })
+
+describe('readLines on lines longer than a read chunk', () => {
+  const longDir = tempDir()
+  afterAll(() => rmSync(longDir, { recursive: true, force: true }))
+
+  it('returns the same lines as splitting the whole text, wherever the chunk boundaries fall', async () => {
+    let n = 0
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.tuple(fc.nat({ max: 200_000 }), fc.constantFrom('a', 'é', '\r')), { minLength: 1, maxLength: 6 }),
+        fc.boolean(),
+        async (specs, trailingNewline) => {
+          const lines = specs.map(([length, char]) => `${char.repeat(length)}z`)
+          const text = lines.join('\n') + (trailingNewline ? '\n' : '')
+          const path = write(longDir, `long-${n++}.txt`, text)
+          const got: string[] = []
+          for await (const { line, text: t } of readLines(path)) {
+            expect(line).toBe(got.length + 1)
+            got.push(t)
+          }
+          expect(got).toEqual(lines)
+        },
+      ),
+      { numRuns: 15 },
+    )
+  })
+})

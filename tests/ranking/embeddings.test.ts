@@ -102,7 +102,7 @@ describe('embedding validation', () => {
 
   it.each([
     ['an unknown measure', { embeddingSimilarity: 'euclidean' }, 'embeddingSimilarity', /^embeddingSimilarity must be one of 'cosine', 'pearson', .*'squaredChord', got the string "euclidean"$/],
-    ['a negative embedding weight', { weights: { embedding: -1 } }, 'weights.embedding', /^weights\.embedding must be a number ≥ 0 ≤ 1000, got number -1$/],
+    ['a negative embedding weight', { weights: { embedding: -1 } }, 'weights.embedding', /^weights\.embedding must be a number from 0 to 1000, got number -1$/],
   ])('refuses %s with INVALID_OPTION', (_why, options, field, message) => {
     const error = typedError(() => new RelatedIndex(options as never))
     expect(error.code).toBe('INVALID_OPTION')

@@ -81,6 +81,32 @@ describe('RelatedIndex.related', () => {
     for (const r of window) expect(String(index.get(r.id)?.publishedAt).startsWith('2025-05-09')).toBe(true)
   })
 
+  it('takes now (default: the current time) as the pastOnly reference of an undated draft', () => {
+    const archive = new RelatedIndex()
+    archive.add({ id: 'old', title: 'Harbour flood closes port', body: 'The harbour flood closed the port of Hull.', publishedAt: '2020-03-01T00:00:00Z' })
+    archive.add({ id: 'future', title: 'Harbour flood closes port again', body: 'The harbour flood closed the port of Hull again.', publishedAt: '2099-03-01T00:00:00Z' })
+    archive.add({ id: 'undated', title: 'Harbour flood history', body: 'Floods at the harbour of Hull over the years.' })
+    const draft = { title: 'Harbour flood', body: 'A harbour flood in Hull closed the port.' }
+    const ids = (options: Parameters<RelatedIndex['relatedTo']>[1]): string[] => archive.relatedTo(draft, { foldDuplicates: false, ...options }).map((r) => r.id).sort()
+    expect(ids({ k: 10 })).toEqual(['future', 'old', 'undated'])
+    expect(ids({ k: 10, pastOnly: true })).toEqual(['old', 'undated'])
+    expect(ids({ k: 10, pastOnly: true, now: '2100-01-01T00:00:00Z' })).toEqual(['future', 'old', 'undated'])
+    expect(ids({ k: 10, pastOnly: true, now: new Date('2019-01-01T00:00:00Z') })).toEqual(['undated'])
+    // A dated draft is its own reference: now does not move it.
+    expect(archive.relatedTo({ ...draft, publishedAt: '2021-01-01T00:00:00Z' }, { k: 10, pastOnly: true, now: '2100-01-01', foldDuplicates: false }).map((r) => r.id).sort()).toEqual(['old', 'undated'])
+    const error = (() => {
+      try {
+        archive.relatedTo(draft, { pastOnly: true, now: 'soon' as never })
+      } catch (e) {
+        return e
+      }
+      return undefined
+    })()
+    expect(error).toBeInstanceOf(RelatedArticlesError)
+    expect((error as RelatedArticlesError).code).toBe('INVALID_OPTION')
+    expect((error as RelatedArticlesError).field).toBe('now')
+  })
+
   it('prefers closer dates under a short half-life and ignores time with a zero time weight', () => {
     const withTime = index.related('ukr-talks-1', { k: 5, halfLifeDays: 0.5, weights: { time: 0.5 } })
     const noTime = index.related('ukr-talks-1', { k: 5, weights: { time: 0 } })
@@ -200,9 +226,9 @@ describe('RelatedIndex bad input', () => {
     ['an unknown index option', () => new RelatedIndex({ tittleWeight: 2 } as never), 'INVALID_OPTION', /unknown option "tittleWeight"/],
     ['a NaN weight', () => new RelatedIndex({ weights: { text: NaN } }), 'INVALID_OPTION', /^weights.text must be a number/],
     ['all-zero weights', () => new RelatedIndex({ weights: { text: 0, entities: 0, tags: 0 } }), 'INVALID_OPTION', /at least one of text/],
-    ['a negative k', () => build().related('fire-1', { k: -1 }), 'INVALID_OPTION', /^k must be an integer ≥ 1/],
+    ['a negative k', () => build().related('fire-1', { k: -1 }), 'INVALID_OPTION', /^k must be an integer from 1 to 1000/],
     ['a fractional k', () => build().related('fire-1', { k: 2.5 }), 'INVALID_OPTION', /^k must be an integer/],
-    ['a huge k', () => build().related('fire-1', { k: 5000 }), 'LIMIT_EXCEEDED', /^k must be/],
+    ['a huge k', () => build().related('fire-1', { k: 5000 }), 'LIMIT_EXCEEDED', /^k must be at most 1000 \(MAX_K\)/],
     ['an unknown query option', () => build().related('fire-1', { kk: 2 } as never), 'INVALID_OPTION', /unknown option "kk"/],
     ['a bad date window', () => build().related('fire-1', { publishedAfter: 'soon' }), 'INVALID_OPTION', /^publishedAfter/],
     ['an id that is not stored', () => build().related('nope'), 'NOT_FOUND', /"nope"/],
@@ -245,5 +271,30 @@ describe('RelatedIndex bad input', () => {
     const before = index.get('fire-1')
     expect(() => index.update({ id: 'fire-1', title: 'x', body: 'y', publishedAt: 'bad' })).toThrow(RelatedArticlesError)
     expect(index.get('fire-1')).toBe(before)
+  })
+})
+
+describe('RelatedIndex.options and warmUp', () => {
+  it('reads the options in effect, also after deserialize, and they rebuild an index that ranks the same', () => {
+    const original = build({ weights: { time: 0 }, titleWeight: 3, maxArticleLength: 50_000 })
+    const loaded = RelatedIndex.deserialize(original.serialize())
+    expect(loaded.options).toEqual(original.options)
+    expect(loaded.options.weights.time).toBe(0)
+    expect(loaded.options.titleWeight).toBe(3)
+    expect(loaded.options.maxArticleLength).toBe(50_000)
+    const copy = loaded.options
+    copy.weights.text = 99
+    expect(loaded.options.weights.text).not.toBe(99)
+    const rebuilt = build(loaded.options)
+    for (const a of NEWS) expect(rebuilt.related(a.id, { k: 5 })).toEqual(original.related(a.id, { k: 5 }))
+  })
+
+  it('warmUp changes nothing in the index', () => {
+    const index = build()
+    const before = index.serialize()
+    const analysed = index.analysedCount
+    index.warmUp()
+    expect(index.analysedCount).toBe(analysed)
+    expect(index.serialize()).toEqual(before)
   })
 })

@@ -140,8 +140,8 @@ const catalogue: Record<RelatedArticlesErrorCode, Case[]> = {
       call: 'a fractional k',
       run: () => stored().related('ukr-drone', { k: 2.5 }),
       field: 'k',
-      message: /^k must be an integer ≥ 1 ≤ 1000, got number 2\.5$/,
-      expected: 'an integer ≥ 1 ≤ 1000',
+      message: /^k must be an integer from 1 to 1000, got number 2\.5$/,
+      expected: 'an integer from 1 to 1000',
       got: 'number 2.5',
     },
     {
@@ -154,7 +154,7 @@ const catalogue: Record<RelatedArticlesErrorCode, Case[]> = {
       call: 'a maxArticleLength of 0',
       run: () => new RelatedIndex({ maxArticleLength: 0 }),
       field: 'maxArticleLength',
-      message: /^maxArticleLength must be an integer ≥ 1, got number 0$/,
+      message: /^maxArticleLength must be an integer of at least 1, got number 0$/,
     },
     {
       call: 'a filter that is not a function',
@@ -186,7 +186,7 @@ const catalogue: Record<RelatedArticlesErrorCode, Case[]> = {
       call: 'a k above MAX_K',
       run: () => stored().related('ukr-drone', { k: 5000 }),
       field: 'k',
-      message: /^k must be an integer ≥ 1 ≤ 1000, got number 5000$/,
+      message: /^k must be at most 1000 \(MAX_K\), got number 5000$/,
     },
     {
       call: 'add() of a body longer than maxArticleLength',

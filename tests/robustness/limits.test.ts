@@ -129,7 +129,20 @@ describe('maximum k', () => {
     const error = typedError(() => call(MAX_K + 1))
     expect(error.code).toBe('LIMIT_EXCEEDED')
     expect(error.field).toBe('k')
-    expect(error.message).toMatch(/^k must be an integer ≥ 1 ≤ 1000, got number 1001$/)
+    expect(error.message).toMatch(/^k must be at most 1000 \(MAX_K\), got number 1001$/)
+  })
+
+  it('answers a malformed k with INVALID_OPTION and a k over the limit with LIMIT_EXCEEDED, in different words', () => {
+    for (const k of [0, -1, 2.5, Number.NaN, Infinity, '5']) {
+      const error = typedError(() => index.related('fire-1', { k } as never))
+      expect(error.code, String(k)).toBe('INVALID_OPTION')
+      expect(error.message).toMatch(/^k must be an integer from 1 to 1000, got /)
+    }
+    for (const k of [1001, 5000, 1e9]) {
+      const error = typedError(() => index.related('fire-1', { k }))
+      expect(error.code, String(k)).toBe('LIMIT_EXCEEDED')
+      expect(error.message).toMatch(/^k must be at most 1000 \(MAX_K\), got number /)
+    }
   })
 })
 
