@@ -77,6 +77,11 @@ export const DEFAULT_CLUTTER: readonly (string | RegExp)[] = Object.freeze([
   'AP',
   'AFP',
   /^explore what .{1,80} can do for you$/i,
+  // Crawler junk from news sites' video players, captcha and e-mail-a-friend forms.
+  /^please enable javascript to (?:watch|view|play) this (?:video|content)$/i,
+  /^you must enter the characters with black color that stand out from the other characters$/i,
+  /^(?:message:\s*\*?\s*)?a friend wanted you to see this item from \S+/i,
+  /^e-?mail this (?:story|article|page)? ?to a friend$/i,
   /^(?:\d{1,4}|an?|one) (?:sec(?:ond)?s?|min(?:ute)?s?|h(?:ou)?rs?|days?|weeks?|months?|years?) ago$/i,
   // "Updated: 14 July 2025, 10:02" and the like: a stamp word, then a date or time with a digit.
   /^(?:updated|published|posted|last updated):? [^\n]{0,40}\d[^\n]{0,40}$/i,

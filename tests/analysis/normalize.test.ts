@@ -222,3 +222,24 @@ describe('trailing furniture box', () => {
     expect(clean(page)).toContain('The talks resume on Friday.')
   })
 })
+
+describe('crawler junk lines', () => {
+  const matcher = compileClutter(DEFAULT_CLUTTER, DEFAULT_INLINE_CLUTTER)
+  const clean = (text: string): string => removeClutter(normalizeUnicode(text), matcher)
+
+  it.each([
+    'Please enable Javascript to watch this video',
+    'You must enter the characters with black color that stand out from the other characters',
+    'Message: * A friend wanted you to see this item from WRAL.com: http://example.com/story',
+    'Email this to a friend',
+  ])('drops "%s"', (line) => {
+    expect(clean(`Police arrested a man on Friday.\n${line}\nThe victim is recovering.`)).toBe(
+      'Police arrested a man on Friday.\nThe victim is recovering.',
+    )
+  })
+
+  it('keeps a sentence that mentions a friend and a video', () => {
+    const text = 'A friend wanted you to see this video, the witness said, before police arrived.'
+    expect(clean(text)).toBe(text)
+  })
+})
