@@ -194,3 +194,52 @@ describe('removeClutter', () => {
     expect(removeClutter('Advertisement\nComments', none)).toBe('Advertisement\nComments')
   })
 })
+
+describe('trailing furniture box', () => {
+  const matcher = compileClutter(DEFAULT_CLUTTER, DEFAULT_INLINE_CLUTTER)
+  const clean = (text: string): string => removeClutter(normalizeUnicode(text), matcher)
+  const story = 'Ministers met in Geneva on Tuesday to discuss the ceasefire and the exchange of prisoners. '.repeat(6)
+
+  it('ends the story at a "Related Articles" heading after enough story', () => {
+    const page = `${story}\nRelated Articles\nThe Example Post\n8 hours ago\nSyria clashes in Sweida\nIsrael strikes Druze areas.`
+    const out = clean(page)
+    expect(out).toContain('Ministers met in Geneva')
+    expect(out).not.toContain('Sweida')
+    expect(out).not.toContain('Druze')
+  })
+
+  it('cuts at "More from <outlet>" too', () => {
+    expect(clean(`${story}\nMore from The Example Post\nOther story about Syria.`)).not.toContain('Syria')
+  })
+
+  it('keeps text after a heading when too little story precedes it', () => {
+    const out = clean('Short lead.\nRelated Articles\nThe real story continues with Syria.')
+    expect(out).toContain('Syria')
+  })
+
+  it('never cuts at a heading word inside a sentence', () => {
+    const page = `${story}\nThe related articles were recommended by the editors of the most popular paper.\nThe talks resume on Friday.`
+    expect(clean(page)).toContain('The talks resume on Friday.')
+  })
+})
+
+describe('crawler junk lines', () => {
+  const matcher = compileClutter(DEFAULT_CLUTTER, DEFAULT_INLINE_CLUTTER)
+  const clean = (text: string): string => removeClutter(normalizeUnicode(text), matcher)
+
+  it.each([
+    'Please enable Javascript to watch this video',
+    'You must enter the characters with black color that stand out from the other characters',
+    'Message: * A friend wanted you to see this item from WRAL.com: http://example.com/story',
+    'Email this to a friend',
+  ])('drops "%s"', (line) => {
+    expect(clean(`Police arrested a man on Friday.\n${line}\nThe victim is recovering.`)).toBe(
+      'Police arrested a man on Friday.\nThe victim is recovering.',
+    )
+  })
+
+  it('keeps a sentence that mentions a friend and a video', () => {
+    const text = 'A friend wanted you to see this video, the witness said, before police arrived.'
+    expect(clean(text)).toBe(text)
+  })
+})
