@@ -1,0 +1,21 @@
+import { readFileSync } from 'node:fs'
+import { describe, expect, it } from 'vitest'
+import { RelatedIndex } from '../../src/ranking/related-index.js'
+
+/**
+ * A v1 snapshot of the test corpus written before the memory and canonical-order work on the
+ * index core, with the top-5 answers it gave then. Later versions must keep loading it and
+ * ranking identically, so an internal change cannot silently break snapshots already on disk.
+ */
+const fixture = (name: string): URL => new URL(`../fixtures/${name}`, import.meta.url)
+
+describe('frozen v1 snapshot', () => {
+  it('still loads and answers every query as when it was written', () => {
+    const loaded = RelatedIndex.deserialize(new Uint8Array(readFileSync(fixture('v1.snapshot'))))
+    const expected = JSON.parse(readFileSync(fixture('v1.related.json'), 'utf8')) as Record<string, [string, number][]>
+    expect([...loaded.ids()].sort()).toEqual(Object.keys(expected).sort())
+    for (const id of loaded.ids()) {
+      expect(loaded.related(id, { k: 5 }).map((r) => [r.id, r.score])).toEqual(expected[id])
+    }
+  })
+})
