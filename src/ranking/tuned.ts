@@ -27,7 +27,7 @@ export const TUNED_DEFAULTS = {
   /** `halfLifeDays`; grid 3, 7, 14, 30, 90, 365; unchanged, no effect at this setting. */
   halfLifeDays: 14,
   /** `timeDecay`; grid exponential, hyperbolic; the starting point of the next tuner run. */
-  timeDecay: 'hyperbolic',
+  timeDecay: 'exponential',
   /** `contextGate`; the starting point of the next tuner run. */
-  contextGate: 1,
+  contextGate: 0,
 } as const
