@@ -434,15 +434,18 @@ export function restoreSnapshot(store: ArticleStore, snapshot: DecodedSnapshot):
   }
 }
 
+/** Prefix of the section keys older snapshots hold in the tags field. */
+const LEGACY_SECTION_PREFIX = 's:'
+
 /**
  * Snapshots from before sections stopped scoring hold section keys (`s:…`) in the tags field;
  * dropping them on load makes such a snapshot rank as a fresh build of its articles does.
  */
 function dropLegacySectionKeys(terms: readonly string[], forward: ForwardList[]): ForwardList[] {
-  if (!terms.some((t) => t.startsWith('s:'))) return forward
+  if (!terms.some((t) => t.startsWith(LEGACY_SECTION_PREFIX))) return forward
   return forward.map((list) => {
     const keep: number[] = []
-    for (let i = 0; i < list.terms.length; i++) if (!(terms[list.terms[i] as number] as string).startsWith('s:')) keep.push(i)
+    for (let i = 0; i < list.terms.length; i++) if (!(terms[list.terms[i] as number] as string).startsWith(LEGACY_SECTION_PREFIX)) keep.push(i)
     if (keep.length === list.terms.length) return list
     return { terms: Int32Array.from(keep, (i) => list.terms[i] as number), tfs: Float32Array.from(keep, (i) => list.tfs[i] as number) }
   })

@@ -6,10 +6,9 @@ import { entityTf, textTf } from './signals.js'
 
 /**
  * Tag keys carry a prefix. Snapshots written before sections stopped scoring also hold section
- * keys (`s:`) in the tags field; loading drops them (see `dropLegacySectionKeys`).
+ * keys (`s:`) in the tags field; loading drops them (see `dropLegacySectionKeys` in snapshot.ts).
  */
 export const TAG_PREFIX = 't:'
-export const SECTION_PREFIX = 's:'
 
 /** Weight of a person's surname key relative to the full name's (see {@link toFeatures}). */
 export const SURNAME_SHARE = 0.5

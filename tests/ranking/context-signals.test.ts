@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import { RANKING_DEFAULTS, RelatedIndex, type Article } from '../../src/index.js'
-import { expectRelatedError } from '../helpers/errors.js'
+import { typedError } from '../robustness/helpers.js'
 
 const QUERY: Article = {
   id: 'q',
@@ -102,8 +102,8 @@ describe('context signals', () => {
   })
 
   it('rejects a bad timeDecay or contextGate, naming the option', () => {
-    expectRelatedError(() => new RelatedIndex({ timeDecay: 'linear' as never }), 'INVALID_OPTION', 'timeDecay')
-    expectRelatedError(() => new RelatedIndex({ contextGate: 2 }), 'INVALID_OPTION', 'contextGate')
-    expectRelatedError(() => build().related('q', { contextGate: -0.1 }), 'INVALID_OPTION', 'contextGate')
+    expect(typedError(() => new RelatedIndex({ timeDecay: 'linear' as never }))).toMatchObject({ code: 'INVALID_OPTION', field: 'timeDecay' })
+    expect(typedError(() => new RelatedIndex({ contextGate: 2 }))).toMatchObject({ code: 'INVALID_OPTION', field: 'contextGate' })
+    expect(typedError(() => build().related('q', { contextGate: -0.1 }))).toMatchObject({ code: 'INVALID_OPTION', field: 'contextGate' })
   })
 })
