@@ -241,10 +241,13 @@ async function main(): Promise<void> {
       rows.push([ranker.name, result])
       measured++
     }
-    // Rows measured now replace earlier ones; the stored order follows the registry.
+    // Rows measured now replace earlier ones; rows of rankers no longer registered are dropped,
+    // and the stored order follows the registry.
     const merged = { ...previous, ...Object.fromEntries(rows) }
-    const position = (ranker: string) => (registryOrder.has(ranker) ? (registryOrder.get(ranker) as number) : registryOrder.size)
-    const ordered = Object.entries(merged).sort(([a], [b]) => position(a) - position(b))
+    const position = (ranker: string) => registryOrder.get(ranker) as number
+    const ordered = Object.entries(merged)
+      .filter(([ranker]) => registryOrder.has(ranker))
+      .sort(([a], [b]) => position(a) - position(b))
     results.datasets[name] = { facts, rankers: Object.fromEntries(ordered) }
     console.log(`\n${formatTable(rows)}\n`)
   }
