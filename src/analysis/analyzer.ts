@@ -17,6 +17,7 @@ import {
   removeClutter,
   stripHtml,
 } from './normalize.js'
+import { stripTitleSuffix } from './title-suffix.js'
 import { getStemmer, isStemmerName, STEMMER_NAMES, type StemFunction } from './stemmers.js'
 import type { Analysis, AnalysisInput, StemmerName } from './types.js'
 import { readTokens, type TokenArrays } from './wink.js'
@@ -253,9 +254,15 @@ export function createAnalyzer(options?: AnalyzerOptions): Analyzer {
     return cleanText(normalizeUnicode(stripHtml(text)), cleaning, source, removed)
   }
 
-  function cleanTitle(text: string): string {
+  function cleanTitle(text: string, source: string | undefined, removed?: RemovedLine[]): string {
     const plain = normalizeUnicode(stripHtml(text))
-    return resolved.furniture ? removeClutter(plain, clutter) : plain
+    if (!resolved.furniture) return plain
+    const { title, suffix, prefix } = stripTitleSuffix(removeClutter(plain, clutter), source)
+    if (removed !== undefined) {
+      if (prefix !== '') removed.push({ field: 'title', line: 1, text: prefix.trim(), kind: 'suffix' })
+      if (suffix !== '') removed.push({ field: 'title', line: 1, text: suffix.trim(), kind: 'suffix' })
+    }
+    return title
   }
 
   function normalize(text: string, options?: NormalizeOptions & { explain?: false }): string
@@ -370,7 +377,7 @@ export function createAnalyzer(options?: AnalyzerOptions): Analyzer {
     const removed: RemovedLine[] | undefined = options?.explain === true ? [] : undefined
     // Cleared between articles only, so every word of the article stays cached while it is read.
     if (words.size >= WORD_CACHE_LIMIT) words.clear()
-    const title = prepare(cleanTitle(input.title), 'title', 0)
+    const title = prepare(cleanTitle(input.title, input.source, removed), 'title', 0)
     const body = prepare(cleanBody(input.body, input.source, removed), 'body', title.words)
     const wordCount = title.words + body.words
     const entities = extractEntities(title.field, body.field, settings, input.entities ?? [], input.tags ?? [], wordCount)

@@ -44,7 +44,8 @@ export { FURNITURE_HEADING_PATTERNS, FURNITURE_HEADINGS, JUNK_PATTERNS, MENU_WOR
  * - `trailing`: a furniture heading and the box it opens (often the rest of the page);
  * - `teaser`: a teaser of another story (outlet, relative time, headline, lead) or a playlist item;
  * - `menu`: part of a share bar or menu ("Twitter", "Email", "Print");
- * - `site`: one of the article's site's own lines (`siteFurniture`).
+ * - `site`: one of the article's site's own lines (`siteFurniture`);
+ * - `suffix`: a headline suffix or prefix naming the outlet (" :: WRAL.com"; see `stripTitleSuffix`).
  *
  * @example
  * ```ts
@@ -52,7 +53,7 @@ export { FURNITURE_HEADING_PATTERNS, FURNITURE_HEADINGS, JUNK_PATTERNS, MENU_WOR
  * removed.filter((r) => r.kind === 'junk').map((r) => r.text) // ['Please enable Javascript to watch this video']
  * ```
  */
-export type FurnitureKind = 'clutter' | 'junk' | 'links' | 'trailing' | 'teaser' | 'menu' | 'site'
+export type FurnitureKind = 'clutter' | 'junk' | 'links' | 'trailing' | 'teaser' | 'menu' | 'site' | 'suffix'
 
 /**
  * One line removed by cleaning, as `normalize(text, { explain: true })` and
@@ -65,7 +66,7 @@ export type FurnitureKind = 'clutter' | 'junk' | 'links' | 'trailing' | 'teaser'
  * ```
  */
 export interface RemovedLine {
-  /** The field the line came from (`body` from `normalize`). */
+  /** The field the line came from (always `body` from `normalize`). */
   field: 'title' | 'body'
   /** 1-based number of the line in the text after HTML and Unicode clean-up. */
   line: number
