@@ -78,6 +78,11 @@ export const JUNK_PATTERNS: readonly RegExp[] = Object.freeze([
   // Comment boxes.
   /^\d+ (?:pending )?comments?$/i,
   /^(?:leave a comment|post a comment|view comments|show comments|load comments|join the discussion)$/i,
+  // Links to the story elsewhere and photo-store buttons.
+  /^read or share this story: \S+$/i,
+  /^read (?:the )?full (?:story|article) (?:at|on) \S+$/i,
+  /^\*?watch .{1,80} below\*?$/i,
+  /^(?:close|buy photo|click to enlarge)$/i,
   // Corrections and reuse boxes.
   /^report an error or submit a tip to .{1,40}$/i,
   /^click here for reuse options$/i,

@@ -78,8 +78,9 @@ export const DEFAULT_CLUTTER: readonly (string | RegExp)[] = Object.freeze([
   'AFP',
   /^explore what .{1,80} can do for you$/i,
   /^(?:\d{1,4}|an?|one) (?:sec(?:ond)?s?|min(?:ute)?s?|h(?:ou)?rs?|days?|weeks?|months?|years?) ago$/i,
-  // "Updated: 14 July 2025, 10:02" and the like: a stamp word, then a date or time with a digit.
-  /^(?:updated|published|posted|last updated):? [^\n]{0,40}\d[^\n]{0,40}$/i,
+  // "Updated: 14 July 2025, 10:02" and the like: a stamp word, then a date or time (a digit, a
+  // weekday or a month first), so "Posted propane prices were unchanged at 110 dlrs" stays.
+  /^(?:updated|published|posted|last updated)(?::| at| on)? (?:\d|(?:mon|tue|wed|thu|fri|sat|sun|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b)[^\n]{0,80}$/i,
   // A byline line: "- South China Morning Post" (a dash, then one to six capitalised words).
   /^-\s*[A-Z][\w&.'-]*(?: [A-Z][\w&.'-]*){0,5}$/,
 ])

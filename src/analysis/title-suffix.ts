@@ -22,7 +22,10 @@ export const OUTLET_WORDS: readonly string[] = Object.freeze([
 // Not after a letter, so "44News" counts; not before a letter either.
 const OUTLET_WORD = new RegExp(`(?<![A-Za-z])(?:${OUTLET_WORDS.join('|')})\\b`)
 /** Broadcast call letters ("WRAL", "KSLA", "WFAA-TV") or a host name ("KMOV.com", "wave3.com"). */
-const CALL_LETTERS = /\b[KW][A-Z]{2,3}\b|\b[\w-]+\.(?:com|net|org|tv|us|co\.uk)\b/i
+const CALL_LETTERS = /\b[KW][A-Z]{2,3}\b/
+const HOST_NAME = /\b[\w-]+\.(?:com|net|org|tv|us|co\.uk)\b/i
+/** A segment that starts in lower case is a clause ("- here's what it means"), unless it is a host name. */
+const LOWER_START = /^[a-z]/
 /** Longest suffix removed, in characters: outlet names with a slogan fit, a clause does not. */
 export const MAX_TITLE_SUFFIX_LENGTH = 100
 /** Words the headline must keep, so that "Shooting - Local News" is not emptied. */
@@ -41,9 +44,16 @@ export interface TitleSuffix {
   prefix: string
 }
 
-function namesOutlet(segment: string, sourceName: string | undefined): boolean {
-  if (OUTLET_WORD.test(segment) || CALL_LETTERS.test(segment)) return true
+function namesOutlet(segment: string, sourceName: string | undefined, shouting: boolean): boolean {
+  if (HOST_NAME.test(segment)) return true
+  if (LOWER_START.test(segment.trimStart())) return false
+  // In an all-capitals headline ("GOLD SOLD - WHIM CREEK") every word looks like call letters.
+  if (OUTLET_WORD.test(segment) || (!shouting && CALL_LETTERS.test(segment))) return true
   return sourceName !== undefined && segment.toLowerCase().replace(/[^a-z0-9]/g, '').includes(sourceName)
+}
+
+function isShouting(title: string): boolean {
+  return !/[a-z]/.test(title)
 }
 
 /** The distinctive part of a source host: "www.wral.com" → "wral", "pittsburgh.cbslocal.com" → "cbslocal". */
@@ -80,7 +90,7 @@ export function stripTitleSuffix(title: string, source?: string): TitleSuffix {
   const first = SEPARATOR.exec(title)
   if (first === null || first.index > MAX_TITLE_PREFIX_LENGTH) return { title, suffix: '', prefix: '' }
   const rest = title.slice(first.index + first[0].length)
-  if (rest.trim().split(/\s+/).length < MIN_HEADLINE_WORDS || !namesOutlet(title.slice(0, first.index), sourceNameOf(source))) {
+  if (rest.trim().split(/\s+/).length < MIN_HEADLINE_WORDS || !namesOutlet(title.slice(0, first.index), sourceNameOf(source), isShouting(title))) {
     return { title, suffix: '', prefix: '' }
   }
   return { title: rest, suffix: '', prefix: title.slice(0, first.index + first[0].length) }
@@ -90,6 +100,7 @@ function stripSuffix(title: string, source: string | undefined): { title: string
   const text = title.trimEnd()
   if (!text.includes(' ')) return { title, suffix: '' }
   const sourceName = sourceNameOf(source)
+  const shouting = isShouting(text)
   SEPARATOR.lastIndex = 0
   const separators: { at: number; length: number }[] = []
   for (let match = SEPARATOR.exec(text); match !== null; match = SEPARATOR.exec(text)) {
@@ -102,7 +113,7 @@ function stripSuffix(title: string, source: string | undefined): { title: string
     if (head.split(/\s+/).length < MIN_HEADLINE_WORDS) continue
     const next = separators[i + 1]
     const segment = text.slice(at + length, next === undefined ? text.length : next.at)
-    if (namesOutlet(segment, sourceName)) return { title: text.slice(0, at), suffix: text.slice(at) }
+    if (namesOutlet(segment, sourceName, shouting)) return { title: text.slice(0, at), suffix: text.slice(at) }
   }
   return { title, suffix: '' }
 }

@@ -40,3 +40,14 @@ describe('titles in analysis', () => {
     expect(analysis.title.has('local')).toBe(true)
   })
 })
+
+describe('headline clauses after a dash stay', () => {
+  it.each([
+    "Concern over crime is growing - but Americans don't just want more police, Post-ABC poll shows",
+    "Hurricane Ida shuts down refineries - here's what it means for gas prices",
+    "Mother's Day amid COVID - I know how hard this year's been, give yourself a pat on the back",
+    'CRA SOLD FORREST GOLD FOR 76 MLN DLRS - WHIM CREEK',
+  ])('keeps "%s"', (title) => {
+    expect(stripTitleSuffix(title).title).toBe(title)
+  })
+})
