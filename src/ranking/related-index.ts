@@ -1,4 +1,4 @@
-import type { Analyzer } from '../analysis/index.js'
+import type { Analyzer, AnalyzerOptions } from '../analysis/index.js'
 import { createAnalyzer } from '../analysis/index.js'
 import type { Article, Draft } from '../article.js'
 import { limitArticleLength, validateArticle } from '../article.js'
@@ -94,7 +94,10 @@ export class RelatedIndex {
 
   /** @throws RelatedArticlesError `INVALID_OPTION` for an unknown option or a value out of range. */
   constructor(options: RelatedIndexOptions = {}) {
-    this.resolved = resolveIndexOptions(options)
+    const resolved = resolveIndexOptions(options)
+    // The index keeps its own copy of the analysis options: a caller who later pushes a RegExp
+    // into their clutter list or changes the stemmer must not change what is serialised.
+    this.resolved = { ...resolved, analysis: copyAnalysisOptions(resolved.analysis) }
     this.analyzer = createAnalyzer(this.resolved.analysis)
     this.engine = new QueryEngine(this.store, this.resolved)
   }
@@ -156,8 +159,9 @@ export class RelatedIndex {
     const slot = this.store.slotOf(id)
     if (slot === undefined) return undefined
     const article = this.store.articleAt(slot)
+    if (article === undefined) return undefined
     const embedding = this.store.embeddings.vector(slot)
-    return article === undefined || embedding === undefined ? article : Object.freeze({ ...article, embedding: embedding.slice() })
+    return embedding === undefined ? exposed(article) : Object.freeze({ ...exposed(article), embedding: embedding.slice() })
   }
 
   /** Ids of every stored article, in no particular order. */
@@ -461,7 +465,7 @@ export class RelatedIndex {
       filter: (article) => {
         this.inFilter++
         try {
-          return filter(article)
+          return filter(exposed(article))
         } finally {
           this.inFilter--
         }
@@ -548,6 +552,29 @@ function checkEmbedding(embedding: Float32Array, dimension: number, measure: Emb
     if (i >= 0) {
       throw invalid('INVALID_ARTICLE', `embedding[${i}]`, `a number ≥ 0 (embeddingSimilarity '${measure}' compares non-negative vectors)`, embedding[i], id)
     }
+  }
+}
+
+/**
+ * A stored article as handed to callers: frozen, and with its own copy of a `Date`
+ * `publishedAt` (freezing an object does not freeze the Date inside it, and `setTime` on the
+ * stored one would change what the index serialises).
+ */
+function exposed(article: Article): Article {
+  return article.publishedAt instanceof Date ? Object.freeze({ ...article, publishedAt: new Date(article.publishedAt.getTime()) }) : article
+}
+
+/**
+ * A deep copy of the analysis options (arrays, plain objects and RegExps), so nothing the caller
+ * still holds can change them. What cannot be copied is reported as the analyzer would report it.
+ */
+function copyAnalysisOptions(analysis: AnalyzerOptions | undefined): AnalyzerOptions | undefined {
+  if (analysis === undefined) return undefined
+  try {
+    return structuredClone(analysis)
+  } catch {
+    createAnalyzer(analysis) // throws INVALID_OPTION naming the field that is not a plain value
+    throw invalid('INVALID_OPTION', 'analysis', 'an options object of plain values (strings, numbers, arrays, RegExps)', analysis)
   }
 }
 
