@@ -8,6 +8,7 @@ import { needsNonNegative } from './embedding-similarity.js'
 import type { ArticleFeatures } from '../index/store.js'
 import { ArticleStore } from '../index/store.js'
 import { QueryEngine } from './engine.js'
+import { affectedSlots } from './affected.js'
 import { toFeatures } from './features.js'
 import type { RelatedIndexOptions, RelatedOptions, ResolvedIndexOptions, ResolvedQueryOptions } from './options.js'
 import { resolveIndexOptions, resolveQueryOptions } from './options.js'
@@ -311,8 +312,11 @@ export class RelatedIndex {
 
   /**
    * Ids of stored articles whose top-`k` list now contains `id` (for example right after adding
-   * it), so a site can refresh exactly those cached lists. Costs one query per article that
-   * shares a term, entity or tag with it.
+   * it), so a site can refresh exactly those cached lists. Exact: the same ids as running
+   * `related(x, { k })` for every stored `x`. Cheap enough to call after every add: a few pivot
+   * articles rule out most of the archive at the cost of about one query each, and only the rest
+   * are queried (see `src/ranking/affected.ts`). An index with a finite `candidateTerms` queries
+   * every article sharing a term, entity or tag instead.
    *
    * @example
    * ```ts
@@ -327,12 +331,9 @@ export class RelatedIndex {
     const unknown = Object.keys(options).find((key) => key !== 'k')
     if (unknown !== undefined) throw invalid('INVALID_OPTION', unknown, 'no option but k', (options as Record<string, unknown>)[unknown])
     const q = resolveQueryOptions({ k: options.k ?? 10 }, this.resolved)
-    const affected: string[] = []
-    for (const other of this.engine.neighbours(slot)) {
-      const results = this.engine.run(this.engine.profileOf(other), q)
-      if (results.some((r) => r.id === id || r.reasons.duplicates.includes(id))) affected.push(this.store.idAt(other) as string)
-    }
-    return affected.sort()
+    return affectedSlots(this.store, this.engine, this.resolved, slot, q)
+      .map((s) => this.store.idAt(s) as string)
+      .sort(compareCodeUnits)
   }
 
   /**
