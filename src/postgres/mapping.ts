@@ -123,8 +123,19 @@ export function objectNames(m: ResolvedMapping): {
     capture: `${m.prefix}_capture`,
     trigger: `${m.prefix}_capture`,
     truncateTrigger: `${m.prefix}_capture_truncate`,
-    channel: `${m.prefix}_changes`,
+    // Channels are per database, not per schema: the table's name keeps two schemas apart.
+    channel: `${m.prefix}_${fnv1a(`${m.schema}.${m.table}`)}`,
   }
+}
+
+/** 32-bit FNV-1a of a string's UTF-16 code units, as 8 hex digits. */
+function fnv1a(text: string): string {
+  let h = 0x811c9dc5
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i)
+    h = Math.imul(h, 0x01000193) >>> 0
+  }
+  return h.toString(16).padStart(8, '0')
 }
 
 /** PostgreSQL truncates identifiers beyond 63 bytes; leave room for the longest suffix. */
