@@ -4,6 +4,10 @@
  */
 export { RelatedIndex } from './ranking/related-index.js'
 export type { AddAllOptions, AffectedByOptions, ProgressEvent } from './ranking/related-index.js'
+export { DEFAULT_STREAM_BATCH_SIZE } from './ranking/related-index.js'
+export type { AddStreamOptions, AddStreamResult } from './ranking/related-index.js'
+export { RelatedPool, createRelatedPool, defaultThreads } from './workers/pool.js'
+export type { PoolBatchOptions, RelatedPoolOptions } from './workers/pool.js'
 export type { RelatedIndexOptions, RelatedOptions, SignalWeights, TimeOptions } from './ranking/options.js'
 export type { RelatedReasons, RelatedResult, RelatedSignals, SignalScore } from './ranking/result.js'
 export { DEFAULT_K, MAX_K, RANKING_DEFAULTS } from './ranking/defaults.js'
