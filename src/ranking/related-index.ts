@@ -166,8 +166,8 @@ export class RelatedIndex {
 
   /**
    * Articles analysed by this index so far. Adding or updating an article whose title, body,
-   * section, tags and entities equal the stored version's reuses the stored analysis and does
-   * not count; a deserialised index starts at 0.
+   * section, tags, entities and source equal the stored version's reuses the stored analysis and
+   * does not count; a deserialised index starts at 0.
    */
   get analysedCount(): number {
     return this.analysed

@@ -72,3 +72,17 @@ describe('learned site furniture in an index', () => {
     expect(restored.related('e1').map((r) => r.id)).toEqual(index.related('e1').map((r) => r.id))
   })
 })
+
+describe('changing only the source of a stored article', () => {
+  it('analyses it again, since the source selects its site furniture', () => {
+    const siteFurniture = { 'example.com': [footer] }
+    const index = new RelatedIndex({ analysis: { siteFurniture } })
+    const article = { id: 'a', title: 'Shooting on Main Street', body: `${story(1)}\n${footer}`, source: 'other.com' }
+    index.add(article)
+    const before = index.analysedCount
+    index.update({ ...article, source: 'example.com' })
+    expect(index.analysedCount).toBe(before + 1)
+    index.update({ ...article, source: 'example.com' })
+    expect(index.analysedCount).toBe(before + 1)
+  })
+})
