@@ -237,7 +237,13 @@ function removeClutterLines(text: string, matcher: ClutterMatcher): string {
 /** Whether a line is on the clutter list (see {@link DEFAULT_CLUTTER}). @internal */
 export function isClutterLine(line: string, matcher: ClutterMatcher): boolean {
   if (line.length === 0) return false
-  if (line.length <= matcher.longestLine && matcher.lines.has(lineKey(line))) return true
+  return isClutterKey(line, line.length <= matcher.longestLine ? lineKey(line) : '', matcher)
+}
+
+/** {@link isClutterLine} with the line's {@link lineKey} already computed. @internal */
+export function isClutterKey(line: string, key: string, matcher: ClutterMatcher): boolean {
+  if (line.length === 0) return false
+  if (line.length <= matcher.longestLine && matcher.lines.has(key)) return true
   if (matcher.patterns.length === 0) return false
   const trimmed = trimTrailingPunctuation(line.trim())
   for (const pattern of matcher.patterns) if (pattern.test(trimmed)) return true
