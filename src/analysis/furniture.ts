@@ -157,8 +157,11 @@ function isLinkLine(trimmed: string): boolean {
 // One alternation instead of a loop over the patterns: one regular-expression call per line.
 const JUNK = new RegExp(JUNK_PATTERNS.map((pattern) => `(?:${pattern.source})`).join('|'), 'i')
 
+const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u
+
+/** Crawler junk, or a line without a letter or digit (rules such as "___", "# # #", dotted lines). */
 function isJunk(trimmed: string): boolean {
-  return JUNK.test(trimTrailingPunctuation(trimmed))
+  return !LETTER_OR_DIGIT.test(trimmed) || JUNK.test(trimTrailingPunctuation(trimmed))
 }
 
 /** Share of a line's words that are common prose words (jusText's stop-word density). */
