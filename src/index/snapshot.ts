@@ -2,7 +2,7 @@
  * The binary snapshot format: everything an {@link ArticleStore} holds, so an index can be saved
  * once and loaded in a fraction of the time it takes to analyse the articles again.
  *
- * Layout (format version 1; integers are unsigned 32-bit little-endian, `str` is a u32 byte
+ * Layout (format version 2; integers are unsigned 32-bit little-endian, `str` is a u32 byte
  * length followed by UTF-8, `json` is a `str` holding JSON):
  *
  * ```
@@ -14,17 +14,24 @@
  * chunkCount     u32      then chunkCount × json: arrays of articles (documented fields only)
  * dateFlags      n bytes  bit 0: `publishedAt` was a Date (JSON turned it into a string)
  * 3 × field      text, entities, tags:
- *   termCount    u32      then json: the vocabulary, term strings in id order
- *   display      json     [[termId, display string], …]: the readable form recorded for each term
+ *   termCount    u32      then json: the vocabulary, term strings in id order (terms some article uses)
+ *   forms        json     [display string, …]: the readable forms the articles use, each once
  *   lengths      n × u32  terms in each article's forward list
  *   termIds      Σ × i32  each list's term ids, strictly increasing
  *   weights      Σ × f32  raw tf weights, > 0
+ *   formIds      Σ × i32  the form each article uses for each of its terms: an index into forms, or −1
  * embeddings     only when at least one article has an embedding:
  *   dimension    u32      length of every embedding, ≥ 1
  *   present      n bytes  1 when article i has an embedding, else 0 (at least one is 1)
  *   values       m × dimension × f32   the embeddings of the m present articles, in article order
  * checksum       u32      CRC-32 (IEEE) of every byte before it
  * ```
+ *
+ * Format 1 (still read) had, instead of `forms`, one display string per term (`[[termId,
+ * display], …]`) and no `formIds`; its articles take their term's form on load. Format 2 keeps
+ * the form of every article, because a term's readable form is chosen from the articles that
+ * are stored now (see `FieldIndex.display`), and a loaded index that later loses articles must
+ * choose as a fresh build would.
  *
  * The embeddings section was added to format 1 before its first release, as an optional last
  * section: a file without embeddings has the same bytes as before, and files written before the
@@ -39,14 +46,14 @@
  * so a truncated, damaged or hostile file is a `SNAPSHOT_*` error and never a half-loaded index.
  *
  * Postings and document frequencies are not stored: loading rebuilds them from the forward lists
- * in O(postings), which costs less than reading them would. Term ids are kept as they are (terms
- * whose document frequency fell to 0 included), so every floating-point sum runs in the same
- * order and a loaded index gives bit-identical scores.
+ * in O(postings), which costs less than reading them would. Only terms some article uses are
+ * written, renumbered densely: scores do not depend on term ids (norms and cosines are summed
+ * exactly, query terms run in a canonical order), so a loaded index gives bit-identical scores.
  */
 import type { Article } from '../article.js'
 import { validateArticle } from '../article.js'
 import { RelatedArticlesError, invalid } from '../errors.js'
-import type { FieldIndex, ForwardList } from './field-index.js'
+import type { FieldIndex, ForwardList, RestoredForms } from './field-index.js'
 import type { ArticleStore } from './store.js'
 
 /**
@@ -61,7 +68,7 @@ import type { ArticleStore } from './store.js'
  * writeFileSync(`archive.v${SNAPSHOT_FORMAT_VERSION}.snapshot`, index.serialize())
  * ```
  */
-export const SNAPSHOT_FORMAT_VERSION = 1
+export const SNAPSHOT_FORMAT_VERSION = 2
 
 /**
  * Default of `maxSnapshotBytes`: 2 GiB, about 70 times the snapshot of 19,043 full-text Reuters
@@ -112,7 +119,7 @@ export interface DecodedSnapshot {
   options: unknown
   articles: Article[]
   times: Float64Array
-  fields: Record<FieldName, { terms: string[]; forward: ForwardList[]; display: Map<number, string> }>
+  fields: Record<FieldName, { terms: string[]; forward: ForwardList[]; forms: RestoredForms }>
   /** Embedding of article i, or undefined. */
   embeddings: Array<Float32Array | undefined>
 }
@@ -154,32 +161,56 @@ export function writeSnapshot(store: ArticleStore, options: unknown, libraryVers
   for (const chunk of chunks) w.string(chunk)
   w.bytes(flags)
 
-  for (const name of FIELD_NAMES) writeField(w, store[name], slots, (id) => store.displayEntry(name, id))
+  for (const name of FIELD_NAMES) writeField(w, store[name], slots)
   writeEmbeddings(w, store, slots)
   w.u32(crc32(w.view()))
   return w.finish()
 }
 
-function writeField(w: ByteWriter, field: FieldIndex, slots: number[], displayOf: (id: number) => string | undefined): void {
+function writeField(w: ByteWriter, field: FieldIndex, slots: number[]): void {
+  // Only the terms the written articles use, renumbered in id order (so every list stays sorted).
   const v = field.vocabularySize
-  const terms: string[] = new Array(v)
-  const display: Array<[number, string]> = []
+  const newId = new Int32Array(v).fill(-1)
+  const terms: string[] = []
   for (let id = 0; id < v; id++) {
-    const term = field.term(id)
-    terms[id] = term
-    // Every recorded form, even one equal to its term: which form a term shows depends on
-    // the forms seen so far, and a later article must meet the same ones after a load.
-    const shown = displayOf(id)
-    if (shown !== undefined) display.push([id, shown])
+    if (field.documentFrequency(id) === 0) continue
+    newId[id] = terms.length
+    terms.push(field.term(id))
   }
-  w.u32(v)
-  w.string(JSON.stringify(terms))
-  w.string(JSON.stringify(display))
   const lists = slots.map((slot) => field.forwardList(slot))
+  const forms: string[] = []
+  const formIndex = new Map<string, number>()
+  const total = lists.reduce((n, l) => n + l.terms.length, 0)
+  const termIds = new Int32Array(total)
+  const formIds = new Int32Array(total)
+  let at = 0
+  slots.forEach((slot, i) => {
+    const list = lists[i] as ForwardList
+    const shown = field.forwardForms(slot)
+    for (let j = 0; j < list.terms.length; j++, at++) {
+      termIds[at] = newId[list.terms[j] as number] as number
+      const form = shown[j]
+      if (form === undefined) {
+        formIds[at] = -1
+        continue
+      }
+      let index = formIndex.get(form)
+      if (index === undefined) {
+        index = forms.length
+        forms.push(form)
+        formIndex.set(form, index)
+      }
+      formIds[at] = index
+    }
+  })
+  w.u32(terms.length)
+  w.string(JSON.stringify(terms))
+  w.string(JSON.stringify(forms))
   const lengths = Uint32Array.from(lists, (l) => l.terms.length)
   w.typed(lengths)
-  for (const list of lists) w.typed(list.terms)
+  w.typed(termIds)
   for (const list of lists) w.typed(list.tfs)
+  w.typed(formIds)
 }
 
 function writeEmbeddings(w: ByteWriter, store: ArticleStore, slots: number[]): void {
@@ -321,7 +352,7 @@ function decode(bytes: Uint8Array): DecodedSnapshot {
   }
 
   const fields = {} as DecodedSnapshot['fields']
-  for (const name of FIELD_NAMES) fields[name] = readField(r, name, n)
+  for (const name of FIELD_NAMES) fields[name] = readField(r, name, n, formatVersion)
   const embeddings = r.remaining > 0 ? readEmbeddings(r, n) : []
   if (r.remaining !== 0) throw corrupt(`has ${r.remaining} unexpected bytes after its last section`)
   return { formatVersion, libraryVersion, options, articles, times, fields, embeddings }
@@ -371,7 +402,7 @@ const ARTICLE_FIELDS: ReadonlySet<string> = new Set([
   'entities',
 ])
 
-function readField(r: ByteReader, name: FieldName, n: number): DecodedSnapshot['fields'][FieldName] {
+function readField(r: ByteReader, name: FieldName, n: number, formatVersion: number): DecodedSnapshot['fields'][FieldName] {
   const termCount = r.u32(`${name} term count`)
   const terms = decodeJson(r.string(`${name} vocabulary`), `${name} vocabulary`)
   if (!Array.isArray(terms) || terms.length !== termCount || !terms.every((t) => typeof t === 'string')) {
@@ -379,26 +410,44 @@ function readField(r: ByteReader, name: FieldName, n: number): DecodedSnapshot['
   }
   if (new Set(terms).size !== terms.length) throw corrupt(`has a ${name} vocabulary with a term listed twice`)
 
-  const pairs = decodeJson(r.string(`${name} display forms`), `${name} display forms`)
-  if (!Array.isArray(pairs)) throw corrupt(`has ${name} display forms that are not an array`)
-  const display = new Map<number, string>()
-  for (const pair of pairs) {
-    if (!Array.isArray(pair) || pair.length !== 2) throw corrupt(`has a ${name} display entry that is not [termId, text]`)
-    const [id, shown] = pair as [unknown, unknown]
-    if (typeof id !== 'number' || !Number.isInteger(id) || id < 0 || id >= termCount || typeof shown !== 'string') {
-      throw corrupt(`has a ${name} display entry with a bad term id or text`)
+  // Format 1: one display form per term; format 2: a table of forms, indexed per entry below.
+  const table: string[] = []
+  const formOfTerm = new Int32Array(formatVersion === 1 ? termCount : 0).fill(-1)
+  const decoded = decodeJson(r.string(`${name} display forms`), `${name} display forms`)
+  if (!Array.isArray(decoded)) throw corrupt(`has ${name} display forms that are not an array`)
+  if (formatVersion === 1) {
+    for (const pair of decoded) {
+      if (!Array.isArray(pair) || pair.length !== 2) throw corrupt(`has a ${name} display entry that is not [termId, text]`)
+      const [id, shown] = pair as [unknown, unknown]
+      if (typeof id !== 'number' || !Number.isInteger(id) || id < 0 || id >= termCount || typeof shown !== 'string') {
+        throw corrupt(`has a ${name} display entry with a bad term id or text`)
+      }
+      formOfTerm[id] = table.length
+      table.push(shown)
     }
-    display.set(id, shown)
+  } else {
+    for (const shown of decoded) {
+      if (typeof shown !== 'string') throw corrupt(`has a ${name} display form that is not a string`)
+      table.push(shown)
+    }
   }
 
   const lengths = r.uint32Array(n, `${name} list lengths`)
   let total = 0
   for (let i = 0; i < n; i++) total += lengths[i] as number
-  // Check before allocating: every term needs 4 bytes of id and 4 of weight.
-  r.need(total * 8, `${name} forward lists`)
+  // Check before allocating: every term needs 4 bytes of id and 4 of weight (and 4 of form in format 2).
+  r.need(total * (formatVersion === 1 ? 8 : 12), `${name} forward lists`)
   const ids = r.int32Array(total, `${name} term ids`)
   const tfs = r.float32Array(total, `${name} weights`)
+  let formIds: Int32Array
+  if (formatVersion === 1) {
+    formIds = new Int32Array(total)
+    for (let j = 0; j < total; j++) formIds[j] = formOfTerm[ids[j] as number] ?? -1
+  } else {
+    formIds = r.int32Array(total, `${name} form ids`)
+  }
   const forward: ForwardList[] = new Array(n)
+  const lists: Int32Array[] = new Array(n)
   let at = 0
   for (let i = 0; i < n; i++) {
     const end = at + (lengths[i] as number)
@@ -408,12 +457,15 @@ function readField(r: ByteReader, name: FieldName, n: number): DecodedSnapshot['
       if (t <= previous || t >= termCount) throw corrupt(`article ${i} has ${name} term ids out of order or out of range`)
       const tf = tfs[j] as number
       if (!(tf > 0) || !Number.isFinite(tf)) throw corrupt(`article ${i} has a ${name} weight that is not a positive number`)
+      const form = formIds[j] as number
+      if (form < -1 || form >= table.length) throw corrupt(`article ${i} has a ${name} form id out of range`)
       previous = t
     }
     forward[i] = { terms: ids.subarray(at, end), tfs: tfs.subarray(at, end) }
+    lists[i] = formIds.subarray(at, end)
     at = end
   }
-  return { terms: terms as string[], forward, display }
+  return { terms: terms as string[], forward, forms: { table, lists } }
 }
 
 /**
@@ -422,15 +474,13 @@ function readField(r: ByteReader, name: FieldName, n: number): DecodedSnapshot['
  * @internal
  */
 export function restoreSnapshot(store: ArticleStore, snapshot: DecodedSnapshot): void {
-  store.restore(
-    snapshot.articles,
-    snapshot.times,
-    { words: snapshot.fields.text.display, entities: snapshot.fields.entities.display, tags: snapshot.fields.tags.display },
-    snapshot.embeddings,
-  )
+  store.restore(snapshot.articles, snapshot.times, snapshot.embeddings)
   for (const name of FIELD_NAMES) {
-    const { terms, forward } = snapshot.fields[name]
-    store[name].restore(terms, name === 'tags' ? dropLegacySectionKeys(terms, forward) : forward)
+    const { terms, forward, forms } = snapshot.fields[name]
+    if (name === 'tags') {
+      const kept = dropLegacySectionKeys(terms, forward, forms)
+      store[name].restore(terms, kept.forward, kept.forms)
+    } else store[name].restore(terms, forward, forms)
   }
 }
 
@@ -441,14 +491,22 @@ const LEGACY_SECTION_PREFIX = 's:'
  * Snapshots from before sections stopped scoring hold section keys (`s:…`) in the tags field;
  * dropping them on load makes such a snapshot rank as a fresh build of its articles does.
  */
-function dropLegacySectionKeys(terms: readonly string[], forward: ForwardList[]): ForwardList[] {
-  if (!terms.some((t) => t.startsWith(LEGACY_SECTION_PREFIX))) return forward
-  return forward.map((list) => {
+function dropLegacySectionKeys(
+  terms: readonly string[],
+  forward: ForwardList[],
+  forms: RestoredForms,
+): { forward: ForwardList[]; forms: RestoredForms } {
+  if (!terms.some((t) => t.startsWith(LEGACY_SECTION_PREFIX))) return { forward, forms }
+  const lists: Int32Array[] = []
+  const kept = forward.map((list, slot) => {
     const keep: number[] = []
     for (let i = 0; i < list.terms.length; i++) if (!(terms[list.terms[i] as number] as string).startsWith(LEGACY_SECTION_PREFIX)) keep.push(i)
+    const listForms = forms.lists[slot] as Int32Array
+    lists.push(Int32Array.from(keep, (i) => listForms[i] as number))
     if (keep.length === list.terms.length) return list
     return { terms: Int32Array.from(keep, (i) => list.terms[i] as number), tfs: Float32Array.from(keep, (i) => list.tfs[i] as number) }
   })
+  return { forward: kept, forms: { table: forms.table, lists } }
 }
 
 function corrupt(problem: string): RelatedArticlesError {
