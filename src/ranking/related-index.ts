@@ -8,6 +8,7 @@ import { needsNonNegative } from './embedding-similarity.js'
 import type { ArticleFeatures } from '../index/store.js'
 import { ArticleStore } from '../index/store.js'
 import { QueryEngine } from './engine.js'
+import { affectedSlots } from './affected.js'
 import { toFeatures } from './features.js'
 import type { RelatedIndexOptions, RelatedOptions, ResolvedIndexOptions, ResolvedQueryOptions } from './options.js'
 import { resolveIndexOptions, resolveQueryOptions } from './options.js'
@@ -63,6 +64,58 @@ export interface AffectedByOptions {
   k?: number
 }
 
+/**
+ * Options of {@link RelatedIndex.addStream}.
+ *
+ * @example
+ * ```ts
+ * await index.addStream(readArticles('archive.jsonl'), { batchSize: 2000, onProgress: ({ done }) => console.log(done) })
+ * ```
+ */
+export interface AddStreamOptions {
+  /**
+   * Articles analysed and stored together, all or nothing. The working set of the load is one
+   * batch's articles and their analyses; the event loop is free between batches. 1 to 100,000;
+   * defaults to {@link DEFAULT_STREAM_BATCH_SIZE}.
+   */
+  batchSize?: number
+  /**
+   * Called after each batch is stored, with the articles stored so far by this call (`total`
+   * when the source is an array). It may query and change the index.
+   */
+  onProgress?: (progress: ProgressEvent) => void
+  /** Stops the load between two batches: the batches stored stay, and the promise rejects with the signal's reason. */
+  signal?: AbortSignal
+}
+
+/**
+ * What {@link RelatedIndex.addStream} did.
+ *
+ * @example
+ * ```ts
+ * const { added } = await index.addStream(articles)
+ * console.log(`${added} articles stored, ${index.size} in the index`)
+ * ```
+ */
+export interface AddStreamResult {
+  /** Articles stored by this call. */
+  added: number
+}
+
+/**
+ * Default {@link AddStreamOptions.batchSize}: large enough to amortise the per-batch work, small
+ * enough that a batch's analyses are a few MB.
+ *
+ * @example
+ * ```ts
+ * await index.addStream(articles, { batchSize: DEFAULT_STREAM_BATCH_SIZE * 4 }) // fewer, larger batches
+ * ```
+ */
+export const DEFAULT_STREAM_BATCH_SIZE = 1000
+
+/** Largest {@link AddStreamOptions.batchSize}. */
+const MAX_STREAM_BATCH_SIZE = 100_000
+
 interface Prepared {
   article: Article
   time: number
@@ -88,6 +141,8 @@ export class RelatedIndex {
   private readonly store = new ArticleStore()
   private readonly engine: QueryEngine
   private analysed = 0
+  /** Bulk loads under way: `addAll` leaves its pools untrimmed meanwhile (the load trims once at its end). */
+  private bulkLoads = 0
   /** Depth of caller callbacks running now: a query's `filter`, `addAll`'s `onProgress`. */
   private inFilter = 0
   private inProgress = 0
@@ -145,6 +200,14 @@ export class RelatedIndex {
    */
   warmUp(): void {
     this.analyzer.analyze({ title: 'Warm-up', body: 'The model loads on first use. This sentence loads it now.' })
+    this.readyForQueries()
+  }
+
+  /** Computes what the first query would otherwise compute (idf values and document norms of every field). */
+  private readyForQueries(): void {
+    this.store.text.documentNorms()
+    this.store.entities.documentNorms()
+    this.store.tags.documentNorms()
   }
 
   /** Whether an article with this id is stored. */
@@ -243,7 +306,87 @@ export class RelatedIndex {
     })
     for (const prepared of batch) this.commit(prepared)
     // Pools grow by doubling; after a batch, give the spare room back.
-    if (batch.length > 1) this.store.trim()
+    if (batch.length > 1 && this.bulkLoads === 0) this.store.trim()
+  }
+
+  /**
+   * Adds the articles of an archive too large to hold at once, read from an iterable or async
+   * iterable (a generator over a JSONL file, a database cursor), in batches of `batchSize`.
+   * Memory is the index plus one batch: each batch is validated, analysed and stored, then its
+   * analyses are garbage. When it resolves, idf values and document norms are computed, so the
+   * first query is as fast as the next.
+   *
+   * **On failure** each batch is all or nothing, like {@link addAll}: when the article at stream
+   * position `i` is invalid or repeats an id, the promise rejects with the typed error whose
+   * `field` starts with `articles[i]` (and whose `id` names it when known); the articles before
+   * position `⌊i / batchSize⌋ · batchSize` (the earlier batches) stay stored and none of the
+   * failing batch is. An error thrown by the source itself, or an abort, keeps every batch stored
+   * before it. Either way the index is consistent and can be queried, added to or serialised.
+   *
+   * @example
+   * ```ts
+   * import { createReadStream } from 'node:fs'
+   * import { createInterface } from 'node:readline'
+   * async function* articles(path: string) {
+   *   for await (const line of createInterface({ input: createReadStream(path), crlfDelay: Infinity })) {
+   *     if (line.trim() !== '') yield JSON.parse(line)
+   *   }
+   * }
+   * const { added } = await index.addStream(articles('archive.jsonl'), { onProgress: ({ done }) => process.stderr.write(`\r${done}`) })
+   * ```
+   * @throws RelatedArticlesError (as a rejection) `INVALID_OPTION` for bad options or a source that is not iterable
+   *   (nothing stored then), and the errors of {@link addAll} with the stream position.
+   */
+  async addStream(source: Iterable<Article> | AsyncIterable<Article>, options: AddStreamOptions = {}): Promise<AddStreamResult> {
+    this.checkIdle('addStream', false)
+    const iterator = streamIterator(source)
+    const { batchSize, onProgress, signal } = resolveStreamOptions(options)
+    const total = Array.isArray(source) ? source.length : undefined
+    let added = 0
+    this.bulkLoads++
+    try {
+      for (;;) {
+        signal?.throwIfAborted()
+        const batch: unknown[] = []
+        let done = false
+        while (batch.length < batchSize) {
+          const next = await iterator.next()
+          if (next.done === true) {
+            done = true
+            break
+          }
+          batch.push(next.value)
+        }
+        signal?.throwIfAborted()
+        if (batch.length > 0) {
+          try {
+            this.addAll(batch as Article[])
+          } catch (error) {
+            throw shiftPosition(error, added)
+          }
+          added += batch.length
+          onProgress?.({ done: added, total })
+        }
+        if (done) break
+        // Lets timers and I/O run between batches when the source never awaits (an array).
+        await new Promise((resolve) => setImmediate(resolve))
+      }
+    } catch (error) {
+      // Closes the source (a file, a cursor); its own error on closing must not hide this one.
+      try {
+        await iterator.return?.()
+      } catch {
+        // Ignored: the load's error is the one to report.
+      }
+      throw error
+    } finally {
+      this.bulkLoads--
+      if (added > 0 && this.bulkLoads === 0) {
+        this.store.trim()
+        this.readyForQueries()
+      }
+    }
+    return { added }
   }
 
   /**
@@ -311,8 +454,11 @@ export class RelatedIndex {
 
   /**
    * Ids of stored articles whose top-`k` list now contains `id` (for example right after adding
-   * it), so a site can refresh exactly those cached lists. Costs one query per article that
-   * shares a term, entity or tag with it.
+   * it), so a site can refresh exactly those cached lists. Exact: the same ids as running
+   * `related(x, { k })` for every stored `x`. Cheap enough to call after every add: a few pivot
+   * articles rule out most of the archive at the cost of about one query each, and only the rest
+   * are queried (see `src/ranking/affected.ts`). An index with a finite `candidateTerms` queries
+   * every article sharing a term, entity or tag instead.
    *
    * @example
    * ```ts
@@ -327,12 +473,9 @@ export class RelatedIndex {
     const unknown = Object.keys(options).find((key) => key !== 'k')
     if (unknown !== undefined) throw invalid('INVALID_OPTION', unknown, 'no option but k', (options as Record<string, unknown>)[unknown])
     const q = resolveQueryOptions({ k: options.k ?? 10 }, this.resolved)
-    const affected: string[] = []
-    for (const other of this.engine.neighbours(slot)) {
-      const results = this.engine.run(this.engine.profileOf(other), q)
-      if (results.some((r) => r.id === id || r.reasons.duplicates.includes(id))) affected.push(this.store.idAt(other) as string)
-    }
-    return affected.sort()
+    return affectedSlots(this.store, this.engine, this.resolved, slot, q)
+      .map((s) => this.store.idAt(s) as string)
+      .sort(compareCodeUnits)
   }
 
   /**
@@ -427,6 +570,7 @@ export class RelatedIndex {
       })
     }
     restoreSnapshot(index.store, snapshot)
+    index.readyForQueries()
     return index
   }
 
@@ -616,6 +760,44 @@ function duplicate(id: string): RelatedArticlesError {
     id,
     expected: 'an id that is not stored yet',
     got: quoteId(id),
+  })
+}
+
+/** The source of `addStream` as an async iterator; `INVALID_OPTION` when it is neither iterable nor async iterable. */
+function streamIterator(source: unknown): AsyncIterator<unknown> | Iterator<unknown> {
+  if (source !== null && typeof source === 'object') {
+    const asyncIterate = (source as Partial<AsyncIterable<unknown>>)[Symbol.asyncIterator]
+    if (typeof asyncIterate === 'function') return asyncIterate.call(source)
+    const iterate = (source as Partial<Iterable<unknown>>)[Symbol.iterator]
+    if (typeof iterate === 'function') return iterate.call(source)
+  }
+  throw invalid('INVALID_OPTION', 'source', 'an iterable or async iterable of articles', source)
+}
+
+function resolveStreamOptions(options: unknown): { batchSize: number; onProgress: ((p: ProgressEvent) => void) | undefined; signal: AbortSignal | undefined } {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw invalid('INVALID_OPTION', 'options', 'an options object { batchSize, onProgress, signal }', options)
+  }
+  const { batchSize = DEFAULT_STREAM_BATCH_SIZE, onProgress, signal, ...rest } = options as AddStreamOptions
+  const unknown = Object.keys(rest)[0]
+  if (unknown !== undefined) throw invalid('INVALID_OPTION', unknown, 'no option but batchSize, onProgress and signal', (rest as Record<string, unknown>)[unknown])
+  if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > MAX_STREAM_BATCH_SIZE) {
+    throw invalid('INVALID_OPTION', 'batchSize', `an integer from 1 to ${MAX_STREAM_BATCH_SIZE}`, batchSize)
+  }
+  if (onProgress !== undefined && typeof onProgress !== 'function') throw invalid('INVALID_OPTION', 'onProgress', 'a function', onProgress)
+  if (signal !== undefined && !(signal instanceof AbortSignal)) throw invalid('INVALID_OPTION', 'signal', 'an AbortSignal', signal)
+  return { batchSize, onProgress, signal }
+}
+
+/** An `addAll` error of a batch that starts at stream position `offset`, renamed to the stream position. */
+function shiftPosition(error: unknown, offset: number): unknown {
+  if (!(error instanceof RelatedArticlesError) || offset === 0) return error
+  const shift = (text: string): string => text.replace(/^articles\[(\d+)\]/, (_, i: string) => `articles[${Number(i) + offset}]`)
+  return new RelatedArticlesError(error.code, shift(error.message), {
+    ...(error.field === undefined ? {} : { field: shift(error.field) }),
+    ...(error.id === undefined ? {} : { id: error.id }),
+    ...(error.expected === undefined ? {} : { expected: error.expected }),
+    ...(error.got === undefined ? {} : { got: error.got }),
   })
 }
 
