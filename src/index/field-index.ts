@@ -184,13 +184,17 @@ function grow<T extends Int32Array | Float32Array | Float64Array>(array: T, size
 }
 
 /**
- * The per-entry display forms handed to {@link FieldIndex.restore}: for each forward list, one
- * index into `table` per term (−1: no form recorded, the term shows as itself).
+ * Many forward lists in flat arrays, as {@link FieldIndex.restore} takes them: list i is the next
+ * `lengths[i]` entries of `ids` (term ids, strictly increasing), `tfs` (raw weights, > 0) and
+ * `formIds` (an index into `forms`, or −1: no display form recorded). Flat rather than one typed
+ * array view per list: a view costs about 100 bytes, more than a short list's data.
  */
-export interface RestoredForms {
-  table: readonly string[]
-  /** Aligned with the forward lists given to `restore`. */
-  lists: readonly Int32Array[]
+export interface FlatLists {
+  lengths: ArrayLike<number>
+  ids: Int32Array
+  tfs: Float32Array
+  formIds?: Int32Array
+  forms?: readonly string[]
 }
 
 /** Dead terms (and free slots) tolerated before a compaction, whatever the live count. */
@@ -455,10 +459,13 @@ export class FieldIndex {
    * rebuilt in O(postings), each list placed at its final size. Terms no list uses are dropped
    * and the others renumbered (in id order, so every list stays sorted). @internal
    */
-  restore(terms: readonly string[], forward: readonly ForwardList[], forms?: RestoredForms): void {
+  restore(terms: readonly string[], lists: FlatLists): void {
     if (this.terms.length > 0 || this.documentCount > 0) throw new Error('FieldIndex.restore needs an empty field')
+    const { lengths, ids, tfs, formIds, forms } = lists
+    const n = lengths.length
+    const total = ids.length
     const df = new Int32Array(Math.max(64, terms.length))
-    for (const list of forward) for (const t of list.terms) df[t] = (df[t] as number) + 1
+    for (let j = 0; j < total; j++) df[ids[j] as number] = (df[ids[j] as number] as number) + 1
     // Keep only the terms some list uses, renumbered in id order.
     const newId = new Int32Array(terms.length).fill(-1)
     let live = 0
@@ -474,27 +481,26 @@ export class FieldIndex {
     this.df = df
     this.firstForm = new Int32Array(df.length).fill(-1)
     this.bestForm = new Int32Array(df.length).fill(-1)
-    this.postings = new ListPool(Math.max(1024, forward.reduce((n, l) => n + l.terms.length, 0)))
-    this.forward = new ListPool(1024, true)
+    this.postings = new ListPool(Math.max(1024, total))
+    this.forward = new ListPool(Math.max(1024, total), true)
     this.postings.ensureList(Math.max(0, live - 1))
     for (let t = 0; t < live; t++) this.postings.place(t, df[t] as number)
-    this.forward.ensureList(Math.max(0, forward.length - 1))
-    for (let slot = 0; slot < forward.length; slot++) {
-      const { terms: ids, tfs } = forward[slot] as ForwardList
-      const listForms = forms?.lists[slot]
-      this.forward.place(slot, ids.length)
-      for (let i = 0; i < ids.length; i++) {
-        const t = newId[ids[i] as number] as number
-        const at = listForms === undefined ? -1 : (listForms[i] as number)
-        const form = at >= 0 ? this.useForm(t, (forms as RestoredForms).table[at] as string) : -1
-        this.forward.push(slot, t, tfs[i] as number, form)
-        this.postings.push(t, slot, tfs[i] as number)
+    this.forward.ensureList(Math.max(0, n - 1))
+    let at = 0
+    for (let slot = 0; slot < n; slot++) {
+      const length = lengths[slot] as number
+      this.forward.place(slot, length)
+      for (let end = at + length; at < end; at++) {
+        const t = newId[ids[at] as number] as number
+        const f = formIds === undefined ? -1 : (formIds[at] as number)
+        const form = f >= 0 ? this.useForm(t, (forms as readonly string[])[f] as string) : -1
+        this.forward.push(slot, t, tfs[at] as number, form)
+        this.postings.push(t, slot, tfs[at] as number)
       }
     }
-    this.slotCount = forward.length
-    this.documentCount = forward.length
+    this.slotCount = n
+    this.documentCount = n
     this.statsFresh = false
-    this.trim()
   }
 
   /** Whether a {@link compact} would pay: more dead term ids than live terms, past a small floor. */
@@ -509,27 +515,25 @@ export class FieldIndex {
    */
   compact(order: ArrayLike<number>): void {
     const terms = this.terms.map((t) => t ?? '')
-    const forward: ForwardList[] = []
-    const table: string[] = []
-    const tableIndex = new Map<string, number>()
-    const lists: Int32Array[] = []
+    let total = 0
+    for (let i = 0; i < order.length; i++) total += this.forwardLength(order[i] as number)
+    const lengths = new Int32Array(order.length)
+    const ids = new Int32Array(total)
+    const tfs = new Float32Array(total)
+    const formIds = new Int32Array(total)
+    // Form ids are dense already; formText is the table (freed entries are never referenced).
+    const forms = this.formText.map((f) => f ?? '')
+    const aux = this.forward.aux as Int32Array
+    let at = 0
     for (let i = 0; i < order.length; i++) {
       const slot = order[i] as number
-      const { terms: ids, tfs } = this.forwardList(slot)
-      forward.push({ terms: ids.slice(), tfs: tfs.slice() })
-      const shown = this.forwardForms(slot)
-      lists.push(
-        Int32Array.from(shown, (form) => {
-          if (form === undefined) return -1
-          let at = tableIndex.get(form)
-          if (at === undefined) {
-            at = table.length
-            table.push(form)
-            tableIndex.set(form, at)
-          }
-          return at
-        }),
-      )
+      const from = this.forward.start[slot] as number
+      const length = this.forward.length[slot] as number
+      lengths[i] = length
+      ids.set(this.forward.ids.subarray(from, from + length), at)
+      tfs.set(this.forward.values.subarray(from, from + length), at)
+      formIds.set(aux.subarray(from, from + length), at)
+      at += length
     }
     this.vocabulary = new Map()
     this.terms = []
@@ -538,13 +542,11 @@ export class FieldIndex {
     this.freeForms = []
     this.formCount = new Int32Array(64)
     this.formNext = new Int32Array(64)
-    this.firstForm = new Int32Array(64).fill(-1)
-    this.bestForm = new Int32Array(64).fill(-1)
     this.documentCount = 0
     this.slotCount = 0
     this.idfCache = new Float64Array(0)
     this.norms = new Float64Array(0)
-    this.restore(terms, forward, { table, lists })
+    this.restore(terms, { lengths, ids, tfs, formIds, forms })
   }
 
   /** Releases spare room in both pools; worth it after adding many documents at once. */

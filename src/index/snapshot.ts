@@ -53,7 +53,7 @@
 import type { Article } from '../article.js'
 import { validateArticle } from '../article.js'
 import { RelatedArticlesError, invalid } from '../errors.js'
-import type { FieldIndex, ForwardList, RestoredForms } from './field-index.js'
+import type { FieldIndex, FlatLists, ForwardList } from './field-index.js'
 import type { ArticleStore } from './store.js'
 
 /**
@@ -119,7 +119,7 @@ export interface DecodedSnapshot {
   options: unknown
   articles: Article[]
   times: Float64Array
-  fields: Record<FieldName, { terms: string[]; forward: ForwardList[]; forms: RestoredForms }>
+  fields: Record<FieldName, { terms: string[]; lists: FlatLists }>
   /** Embedding of article i, or undefined. */
   embeddings: Array<Float32Array | undefined>
 }
@@ -446,8 +446,6 @@ function readField(r: ByteReader, name: FieldName, n: number, formatVersion: num
   } else {
     formIds = r.int32Array(total, `${name} form ids`)
   }
-  const forward: ForwardList[] = new Array(n)
-  const lists: Int32Array[] = new Array(n)
   let at = 0
   for (let i = 0; i < n; i++) {
     const end = at + (lengths[i] as number)
@@ -461,11 +459,9 @@ function readField(r: ByteReader, name: FieldName, n: number, formatVersion: num
       if (form < -1 || form >= table.length) throw corrupt(`article ${i} has a ${name} form id out of range`)
       previous = t
     }
-    forward[i] = { terms: ids.subarray(at, end), tfs: tfs.subarray(at, end) }
-    lists[i] = formIds.subarray(at, end)
     at = end
   }
-  return { terms: terms as string[], forward, forms: { table, lists } }
+  return { terms: terms as string[], lists: { lengths, ids, tfs, formIds, forms: table } }
 }
 
 /**
@@ -476,11 +472,8 @@ function readField(r: ByteReader, name: FieldName, n: number, formatVersion: num
 export function restoreSnapshot(store: ArticleStore, snapshot: DecodedSnapshot): void {
   store.restore(snapshot.articles, snapshot.times, snapshot.embeddings)
   for (const name of FIELD_NAMES) {
-    const { terms, forward, forms } = snapshot.fields[name]
-    if (name === 'tags') {
-      const kept = dropLegacySectionKeys(terms, forward, forms)
-      store[name].restore(terms, kept.forward, kept.forms)
-    } else store[name].restore(terms, forward, forms)
+    const { terms, lists } = snapshot.fields[name]
+    store[name].restore(terms, name === 'tags' ? dropLegacySectionKeys(terms, lists) : lists)
   }
 }
 
@@ -491,22 +484,30 @@ const LEGACY_SECTION_PREFIX = 's:'
  * Snapshots from before sections stopped scoring hold section keys (`s:…`) in the tags field;
  * dropping them on load makes such a snapshot rank as a fresh build of its articles does.
  */
-function dropLegacySectionKeys(
-  terms: readonly string[],
-  forward: ForwardList[],
-  forms: RestoredForms,
-): { forward: ForwardList[]; forms: RestoredForms } {
-  if (!terms.some((t) => t.startsWith(LEGACY_SECTION_PREFIX))) return { forward, forms }
-  const lists: Int32Array[] = []
-  const kept = forward.map((list, slot) => {
-    const keep: number[] = []
-    for (let i = 0; i < list.terms.length; i++) if (!(terms[list.terms[i] as number] as string).startsWith(LEGACY_SECTION_PREFIX)) keep.push(i)
-    const listForms = forms.lists[slot] as Int32Array
-    lists.push(Int32Array.from(keep, (i) => listForms[i] as number))
-    if (keep.length === list.terms.length) return list
-    return { terms: Int32Array.from(keep, (i) => list.terms[i] as number), tfs: Float32Array.from(keep, (i) => list.tfs[i] as number) }
-  })
-  return { forward: kept, forms: { table: forms.table, lists } }
+function dropLegacySectionKeys(terms: readonly string[], lists: FlatLists): FlatLists {
+  if (!terms.some((t) => t.startsWith(LEGACY_SECTION_PREFIX))) return lists
+  const keep: number[] = []
+  const lengths = new Int32Array(lists.lengths.length)
+  let at = 0
+  for (let i = 0; i < lengths.length; i++) {
+    for (let end = at + (lists.lengths[i] as number); at < end; at++) {
+      if ((terms[lists.ids[at] as number] as string).startsWith(LEGACY_SECTION_PREFIX)) continue
+      keep.push(at)
+      lengths[i] = (lengths[i] as number) + 1
+    }
+  }
+  const pick = <T extends Int32Array | Float32Array>(from: T, make: (n: number) => T): T => {
+    const out = make(keep.length)
+    keep.forEach((j, i) => (out[i] = from[j] as number))
+    return out
+  }
+  return {
+    lengths,
+    ids: pick(lists.ids, (n) => new Int32Array(n)),
+    tfs: pick(lists.tfs, (n) => new Float32Array(n)),
+    ...(lists.formIds === undefined ? {} : { formIds: pick(lists.formIds, (n) => new Int32Array(n)) }),
+    ...(lists.forms === undefined ? {} : { forms: lists.forms }),
+  }
 }
 
 function corrupt(problem: string): RelatedArticlesError {
