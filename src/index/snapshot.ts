@@ -95,10 +95,31 @@ export const DEFAULT_MAX_SNAPSHOT_BYTES = 2 ** 31
 export interface DeserializeOptions {
   /**
    * Refuse (with `LIMIT_EXCEEDED`) a snapshot larger than this many bytes, before reading it.
-   * A positive integer. Defaults to {@link DEFAULT_MAX_SNAPSHOT_BYTES} (2 GiB).
+   * A positive integer. Defaults to {@link DEFAULT_MAX_SNAPSHOT_BYTES} (2 GiB). Independently,
+   * a snapshot whose load would need more than {@link LOAD_MEMORY_FACTOR} times its size plus
+   * {@link LOAD_MEMORY_FLOOR} is refused the same way, so memory stays bounded by the file size.
    */
   maxSnapshotBytes?: number
 }
+
+/**
+ * The memory budget of a load: a snapshot whose load would need more than this many times its
+ * own size (plus {@link LOAD_MEMORY_FLOOR}) is refused with `LIMIT_EXCEEDED` before anything is
+ * allocated. Real archives need 2 to 5 times their snapshot at the peak of a load (Reuters: 3.9);
+ * what needs more is a file of many tiny items (millions of empty articles, a vocabulary of short
+ * made-up terms), which is how a small file can exhaust the heap.
+ */
+export const LOAD_MEMORY_FACTOR = 8
+/** Memory any snapshot may use to load, whatever its size, so that small files are never refused (64 MiB). */
+export const LOAD_MEMORY_FLOOR = 64 * 1024 * 1024
+// Peak bytes of a load per item, measured with Node 20 on x64 (see DESIGN.md, "Snapshots"):
+// an article (parsed JSON, validated copy, id maps, per-slot arrays), a term (string, vocabulary
+// map entry, per-term arrays), a forward-list entry (decoded arrays, forward and posting pools),
+// and each byte of JSON (decoded to a string, then parsed).
+const PEAK_BYTES_PER_ARTICLE = 520
+const PEAK_BYTES_PER_TERM = 250
+const PEAK_BYTES_PER_ENTRY = 40
+const PEAK_BYTES_PER_JSON_BYTE = 2
 
 const MAGIC = Uint8Array.of(0x89, 0x52, 0x45, 0x4c, 0x41, 0x52, 0x54, 0x0a)
 /** Articles are written as JSON arrays of about this many UTF-16 code units each, far below V8's string limit. */
@@ -242,6 +263,7 @@ export function readSnapshot(bytes: unknown, options: DeserializeOptions = {}): 
     )
   }
   checkEnvelope(bytes)
+  checkLoadBudget(bytes)
   try {
     return decode(bytes)
   } catch (error) {
@@ -288,6 +310,73 @@ function checkEnvelope(bytes: Uint8Array): void {
   const stored = dv.getUint32(bytes.byteLength - 4, true)
   const actual = crc32(bytes.subarray(0, bytes.byteLength - 4))
   if (stored !== actual) throw corrupt('is truncated or damaged: its checksum does not match its contents')
+}
+
+/**
+ * Refuses, with `LIMIT_EXCEEDED`, a snapshot whose load would need more than
+ * {@link LOAD_MEMORY_FACTOR} times its size plus {@link LOAD_MEMORY_FLOOR}. Walks the layout
+ * reading only counts and lengths (no JSON, no allocation beyond a few numbers); when the layout
+ * does not hold together it returns, and decoding reports the damage.
+ */
+function checkLoadBudget(bytes: Uint8Array): void {
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+  const end = bytes.byteLength - 4
+  let pos = MAGIC.length
+  const u32 = (): number => {
+    if (pos + 4 > end) throw new RangeError()
+    const value = dv.getUint32(pos, true)
+    pos += 4
+    return value
+  }
+  const skip = (count: number): void => {
+    if (!(count <= end - pos)) throw new RangeError()
+    pos += count
+  }
+  let articles = 0
+  let terms = 0
+  let entries = 0
+  let json = 0
+  try {
+    const version = u32()
+    skip(u32()) // library version
+    const options = u32()
+    json += options
+    skip(options)
+    articles = u32()
+    const chunks = u32()
+    for (let c = 0; c < chunks; c++) {
+      const length = u32()
+      json += length
+      skip(length)
+    }
+    skip(articles) // date flags
+    for (let f = 0; f < FIELD_NAMES.length; f++) {
+      terms += u32()
+      const vocabulary = u32()
+      json += vocabulary
+      skip(vocabulary)
+      const forms = u32()
+      json += forms
+      skip(forms)
+      let listed = 0
+      for (let i = 0; i < articles; i++) listed += u32()
+      entries += listed
+      skip(listed * (version === 1 ? 8 : 12))
+    }
+  } catch {
+    return
+  }
+  const needed = articles * PEAK_BYTES_PER_ARTICLE + terms * PEAK_BYTES_PER_TERM + entries * PEAK_BYTES_PER_ENTRY + json * PEAK_BYTES_PER_JSON_BYTE
+  const budget = LOAD_MEMORY_FACTOR * bytes.byteLength + LOAD_MEMORY_FLOOR
+  if (needed <= budget) return
+  const mb = (n: number): string => `${(n / 1e6).toFixed(1)} MB`
+  throw new RelatedArticlesError(
+    'LIMIT_EXCEEDED',
+    `snapshot of ${mb(bytes.byteLength)} would need about ${mb(needed)} to load (${articles} articles, ${terms} terms, ${entries} term entries), ` +
+      `more than the load budget of ${LOAD_MEMORY_FACTOR} times its size plus ${mb(LOAD_MEMORY_FLOOR)} (${mb(budget)}); ` +
+      'a file of this many tiny items is refused before anything is allocated',
+    { field: 'bytes', expected: `a load of at most ${mb(budget)}`, got: `about ${mb(needed)}` },
+  )
 }
 
 /** ", written by related-articles X" when the library version can be read, else "". */
