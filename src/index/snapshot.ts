@@ -108,9 +108,27 @@ export interface DeserializeOptions {
  * allocated. Real archives need 2 to 5 times their snapshot at the peak of a load (Reuters: 3.9);
  * what needs more is a file of many tiny items (millions of empty articles, a vocabulary of short
  * made-up terms), which is how a small file can exhaust the heap.
+ *
+ * @example
+ * ```ts
+ * import { LOAD_MEMORY_FACTOR, LOAD_MEMORY_FLOOR } from 'related-articles'
+ *
+ * // The most a load of this file may take, before the index's own growth.
+ * const worstCase = LOAD_MEMORY_FACTOR * bytes.byteLength + LOAD_MEMORY_FLOOR
+ * ```
  */
 export const LOAD_MEMORY_FACTOR = 8
-/** Memory any snapshot may use to load, whatever its size, so that small files are never refused (64 MiB). */
+
+/**
+ * Memory any snapshot may use to load, whatever its size (64 MiB), so small files are never refused.
+ *
+ * @example
+ * ```ts
+ * import { LOAD_MEMORY_FLOOR } from 'related-articles'
+ *
+ * console.log(`a snapshot load may always use ${LOAD_MEMORY_FLOOR / 2 ** 20} MiB, however small the file`)
+ * ```
+ */
 export const LOAD_MEMORY_FLOOR = 64 * 1024 * 1024
 // Peak bytes of a load per item, measured with Node 20 on x64 (see DESIGN.md, "Snapshots"):
 // an article (parsed JSON, validated copy, id maps, per-slot arrays), a term (string, vocabulary
