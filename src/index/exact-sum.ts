@@ -1,18 +1,22 @@
 /**
- * The correctly rounded sum of many doubles, whatever order they come in (Shewchuk's
- * non-overlapping partials, as Python's `math.fsum`). Floating-point addition is not associative,
- * so a plain loop gives a result that depends on the order of the terms, and the order of a
- * document's terms is its term ids, which depend on the order articles arrived in. Summing
- * exactly makes norms and pairwise cosines bit-identical between an index and a fresh build of
- * the same articles in any order.
+ * A sum of doubles that does not depend on the order of its terms. Floating-point addition is not
+ * associative, so a plain loop gives a result that depends on the order of the terms, and the
+ * order of a document's terms is its term ids, which depend on the order articles arrived in.
+ * Summing order-free makes norms and pairwise cosines bit-identical between an index and a fresh
+ * build of the same articles in any order.
  *
- * A reusable accumulator: `reset`, `add` each term, then `value`. The partials are few (two or
- * three for the sums of positive, similar-sized terms the index computes), so an `add` costs a
- * few additions more than `+=`.
+ * The method is binned pre-rounding (as in reproducible BLAS): with σ a power of two at least the
+ * sum of the magnitudes (from the largest term, a value no order can change), every term is split
+ * into three parts on fixed grids of σ·2⁻³⁰, σ·2⁻⁶⁰ and σ·2⁻⁹⁰ by the "add and subtract a large
+ * constant" rounding trick. Each part is a multiple of its grid and the parts of one level add
+ * up to less than 2⁵³ grid steps (for up to 2²³ terms), so every level's sum is exact, and
+ * therefore the same in any order; the three level sums are added in a fixed order. What is cut
+ * off below the last grid is under 2⁻⁹⁰·σ a term, far below the 2⁻⁵³ of a double. Cost: two
+ * passes and about ten flops a term, several times cheaper than exact (Shewchuk) summation.
  * @internal
  */
 export class ExactSum {
-  private partials = new Float64Array(16)
+  private values = new Float64Array(64)
   private count = 0
 
   reset(): void {
@@ -20,51 +24,59 @@ export class ExactSum {
   }
 
   add(value: number): void {
-    let x = value
-    let p = this.partials
-    let kept = 0
-    for (let j = 0; j < this.count; j++) {
-      let y = p[j] as number
-      if (Math.abs(x) < Math.abs(y)) {
-        const swap = x
-        x = y
-        y = swap
-      }
-      const hi = x + y
-      const lo = y - (hi - x)
-      if (lo !== 0) p[kept++] = lo
-      x = hi
+    if (this.count === this.values.length) {
+      const grown = new Float64Array(this.values.length * 2)
+      grown.set(this.values)
+      this.values = grown
     }
-    if (kept >= p.length) {
-      const grown = new Float64Array(p.length * 2)
-      grown.set(p)
-      this.partials = p = grown
-    }
-    p[kept] = x
-    this.count = kept + 1
+    this.values[this.count++] = value
   }
 
-  /** The sum of every value added since the last reset, rounded once (half to even). */
+  /** The sum of every value added since the last reset, independent of their order. */
   value(): number {
-    const p = this.partials
-    let n = this.count
-    if (n === 0) return 0
-    let hi = p[--n] as number
-    let lo = 0
-    while (n > 0) {
-      const x = hi
-      const y = p[--n] as number
-      hi = x + y
-      lo = y - (hi - x)
-      if (lo !== 0) break
-    }
-    // Round half to even across the partials below: when the rest has the sign of `lo`, the
-    // exact sum lies beyond the half-way point that `hi + lo` rounded away from.
-    if (n > 0 && ((lo < 0 && (p[n - 1] as number) < 0) || (lo > 0 && (p[n - 1] as number) > 0))) {
-      const y = lo * 2
-      const x = hi + y
-      if (y === x - hi) hi = x
-    }
-    return hi
+    return orderFreeSum(this.values, this.count)
   }
 }
+
+/** 2^−30: the ratio between two grids. @internal */
+export const BIN = 2 ** -30
+/** 1.5 · 2^52: adding u · BIN_MAGIC and subtracting it again rounds to a multiple of u (for |x| < 2^51 · u). @internal */
+export const BIN_MAGIC = 1.5 * 2 ** 52
+const LEVEL = BIN
+const MAGIC = BIN_MAGIC
+
+/** The sum of `values[0…count)`, the same for any order of them (see {@link ExactSum}). @internal */
+export function orderFreeSum(values: Float64Array, count: number): number {
+  let max = 0
+  for (let i = 0; i < count; i++) {
+    const a = Math.abs(values[i] as number)
+    if (a > max) max = a
+  }
+  // σ: a power of two ≥ count · max ≥ the sum of magnitudes. No terms, zeros only, or terms that
+  // are not finite (never in an index): the plain sum is as good as any.
+  const sigma = 2 ** Math.ceil(Math.log2(count * max))
+  if (!(max > 0) || !Number.isFinite(sigma)) {
+    let plain = 0
+    for (let i = 0; i < count; i++) plain += values[i] as number
+    return plain
+  }
+  const u1 = sigma * LEVEL
+  const u2 = u1 * LEVEL
+  const c1 = MAGIC * u1
+  const c2 = MAGIC * u2
+  const c3 = MAGIC * u2 * LEVEL
+  let s1 = 0
+  let s2 = 0
+  let s3 = 0
+  for (let i = 0; i < count; i++) {
+    const x = values[i] as number
+    const h1 = x + c1 - c1
+    const r1 = x - h1
+    const h2 = r1 + c2 - c2
+    s1 += h1
+    s2 += h2
+    s3 += r1 - h2 + c3 - c3
+  }
+  return s1 + s2 + s3
+}
+

@@ -11,7 +11,7 @@
  * its pool; the space it leaves is reclaimed by compacting the pool once half of it is garbage.
  */
 
-import { ExactSum } from './exact-sum.js'
+import { BIN, BIN_MAGIC, orderFreeSum } from './exact-sum.js'
 
 /** The terms of one document, sorted by term id, with raw tf weights. Views: valid until the field changes. */
 export interface ForwardList {
@@ -217,7 +217,8 @@ export class FieldIndex {
   private norms = new Float64Array(0)
   private statsFresh = false
   private documentCount = 0
-  private readonly exact = new ExactSum()
+  /** Scratch for the terms of one order-free sum (see orderFreeSum). */
+  private terms64 = new Float64Array(256)
   // Display forms: every distinct (term, form) pair that current documents use gets a form id
   // with a count of the documents using it. A term shows its best form (most documents, then
   // shortest, then first in code-unit order), chosen from current documents only, so reasons
@@ -413,14 +414,14 @@ export class FieldIndex {
     const f = this.forward
     const from = f.start[slot] as number
     const to = from + (f.length[slot] as number)
-    const sum = this.exact
-    sum.reset()
+    const parts = this.scratch(to - from)
+    let n = 0
     for (let i = from; i < to; i++) {
       const t = f.ids[i] as number
       const q = dense[t] as number
-      if (q !== 0) sum.add(q * (f.values[i] as number) * (idf[t] as number))
+      if (q !== 0) parts[n++] = q * (f.values[i] as number) * (idf[t] as number)
     }
-    return sum.value()
+    return orderFreeSum(parts, n)
   }
 
   /** Exact cosine similarity of two stored documents (the dot product summed exactly, as the norms). */
@@ -436,20 +437,20 @@ export class FieldIndex {
     const iEnd = i + (f.length[a] as number)
     let j = f.start[b] as number
     const jEnd = j + (f.length[b] as number)
-    const sum = this.exact
-    sum.reset()
+    const parts = this.scratch(Math.min(iEnd - i, jEnd - j))
+    let n = 0
     while (i < iEnd && j < jEnd) {
       const ta = ids[i] as number
       const tb = ids[j] as number
       if (ta === tb) {
         const w = this.idfCache[ta] as number
-        sum.add((values[i] as number) * (values[j] as number) * w * w)
+        parts[n++] = (values[i] as number) * (values[j] as number) * w * w
         i++
         j++
       } else if (ta < tb) i++
       else j++
     }
-    return clamp01(sum.value() / (na * nb))
+    return clamp01(orderFreeSum(parts, n) / (na * nb))
   }
 
   /**
@@ -647,6 +648,11 @@ export class FieldIndex {
     return a.length !== b.length ? a.length < b.length : a < b
   }
 
+  private scratch(size: number): Float64Array {
+    if (this.terms64.length < size) this.terms64 = new Float64Array(Math.max(size, this.terms64.length * 2))
+    return this.terms64
+  }
+
   private refresh(): void {
     if (this.statsFresh) return
     const n = this.documentCount
@@ -655,18 +661,43 @@ export class FieldIndex {
     for (let t = 0; t < v; t++) this.idfCache[t] = smoothedIdf(n, this.df[t] as number)
     if (this.norms.length < this.slotCount) this.norms = new Float64Array(Math.max(this.slotCount, this.norms.length * 2))
     const f = this.forward
-    const sum = this.exact
+    const idf = this.idfCache
     for (let s = 0; s < this.slotCount; s++) {
       const from = f.start[s] as number
-      const to = from + (f.length[s] as number)
-      // Summed exactly: the order of a document's terms is the order of their ids, which depends
-      // on the order articles arrived in; an exact sum does not (see ExactSum).
-      sum.reset()
+      const length = f.length[s] as number
+      // Summed order-free: the order of a document's terms is the order of their ids, which
+      // depends on the order articles arrived in; orderFreeSquares's result does not.
+      const to = from + length
+      const tfs = f.values
+      const ids = f.ids
+      let max = 0
       for (let i = from; i < to; i++) {
-        const w = (f.values[i] as number) * (this.idfCache[f.ids[i] as number] as number)
-        sum.add(w * w)
+        const w = (tfs[i] as number) * (idf[ids[i] as number] as number)
+        if (w * w > max) max = w * w
       }
-      this.norms[s] = Math.sqrt(sum.value())
+      if (!(max > 0)) {
+        this.norms[s] = 0
+        continue
+      }
+      // Binned pre-rounding, as orderFreeSum (inlined: this loop is the cost of every refresh).
+      const u1 = 2 ** Math.ceil(Math.log2(length * max)) * BIN
+      const c1 = BIN_MAGIC * u1
+      const c2 = c1 * BIN
+      const c3 = c2 * BIN
+      let s1 = 0
+      let s2 = 0
+      let s3 = 0
+      for (let i = from; i < to; i++) {
+        const w = (tfs[i] as number) * (idf[ids[i] as number] as number)
+        const x = w * w
+        const h1 = x + c1 - c1
+        const r1 = x - h1
+        const h2 = r1 + c2 - c2
+        s1 += h1
+        s2 += h2
+        s3 += r1 - h2 + c3 - c3
+      }
+      this.norms[s] = Math.sqrt(s1 + s2 + s3)
     }
     this.statsFresh = true
   }
