@@ -12,7 +12,9 @@
  * up to less than 2⁵³ grid steps (for up to 2²³ terms), so every level's sum is exact, and
  * therefore the same in any order; the three level sums are added in a fixed order. What is cut
  * off below the last grid is under 2⁻⁹⁰·σ a term, far below the 2⁻⁵³ of a double. Cost: two
- * passes and about ten flops a term, several times cheaper than exact (Shewchuk) summation.
+ * passes and about ten flops a term, several times cheaper than exact (Shewchuk) summation,
+ * which this replaced. `ExactSum` is a small accumulator over it for callers that add one term
+ * at a time.
  * @internal
  */
 export class ExactSum {

@@ -407,7 +407,7 @@ export class FieldIndex {
 
   /**
    * Dot product of a dense query (indexed by term id, already ·idf and normalised) with a
-   * document's tf·idf vector, before the document's norm. Summed exactly, so the result does not
+   * document's tf·idf vector, before the document's norm. Summed order-free (orderFreeSum), so the result does not
    * depend on the order of the document's term ids.
    */
   dotDense(slot: number, dense: Float64Array, idf: Float64Array): number {
@@ -424,7 +424,7 @@ export class FieldIndex {
     return orderFreeSum(parts, n)
   }
 
-  /** Exact cosine similarity of two stored documents (the dot product summed exactly, as the norms). */
+  /** Exact cosine similarity of two stored documents (the dot product summed order-free, as the norms). */
   cosine(a: number, b: number): number {
     this.refresh()
     const na = this.norms[a] as number
