@@ -38,24 +38,34 @@ function sameList(a: readonly string[], b: readonly string[]): boolean {
 /**
  * The features of the article stored in `slot`, rebuilt from its forward lists. Inserting them
  * again gives the same index as inserting freshly analysed features: the weights are the stored
- * Float32 values, and display forms can be left empty because a term's display form is the first
- * one ever seen and is never forgotten (every term of a stored article already has its form).
+ * Float32 values, and the display forms are the ones this article contributed (the index counts
+ * forms per article, so they must come back with it).
  * @internal
  */
 export function storedFeatures(store: ArticleStore, slot: number): ArticleFeatures {
+  const text = featuresOf(store.text, slot)
+  const entities = featuresOf(store.entities, slot)
+  const tags = featuresOf(store.tags, slot)
   return {
-    text: weightsOf(store.text, slot),
-    entities: weightsOf(store.entities, slot),
-    tags: weightsOf(store.tags, slot),
-    surfaces: new Map(),
-    entityDisplay: new Map(),
-    tagDisplay: new Map(),
+    text: text.weights,
+    entities: entities.weights,
+    tags: tags.weights,
+    surfaces: text.display,
+    entityDisplay: entities.display,
+    tagDisplay: tags.display,
   }
 }
 
-function weightsOf(field: FieldIndex, slot: number): Map<string, number> {
+function featuresOf(field: FieldIndex, slot: number): { weights: Map<string, number>; display: Map<string, string> } {
   const { terms, tfs } = field.forwardList(slot)
+  const forms = field.forwardForms(slot)
   const weights = new Map<string, number>()
-  for (let i = 0; i < terms.length; i++) weights.set(field.term(terms[i] as number), tfs[i] as number)
-  return weights
+  const display = new Map<string, string>()
+  for (let i = 0; i < terms.length; i++) {
+    const term = field.term(terms[i] as number)
+    weights.set(term, tfs[i] as number)
+    const form = forms[i]
+    if (form !== undefined) display.set(term, form)
+  }
+  return { weights, display }
 }

@@ -552,7 +552,9 @@ export class RelatedIndex {
    * const index = RelatedIndex.deserialize(readFileSync('archive.snapshot'))
    * ```
    * @throws RelatedArticlesError `SNAPSHOT_CORRUPT` for truncated, damaged or foreign bytes,
-   *   `SNAPSHOT_VERSION` for a newer format, `LIMIT_EXCEEDED` above `maxSnapshotBytes`.
+   *   `SNAPSHOT_VERSION` for a newer format, `LIMIT_EXCEEDED` above `maxSnapshotBytes` or when loading would need
+   *   more than `LOAD_MEMORY_FACTOR` (8) times the snapshot's size plus 64 MiB (a file of millions of tiny items),
+   *   checked before anything is allocated.
    */
   static deserialize(bytes: Uint8Array, options: DeserializeOptions = {}): RelatedIndex {
     const snapshot = readSnapshot(bytes, options)
