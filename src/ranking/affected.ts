@@ -101,7 +101,7 @@ export function affectedSlots(
     remaining = next
     // A pivot pass costs about one query, or a few hundred searches of step 3b: stop when the
     // last few pivots ruled out too few neighbours to pay for themselves.
-    if (recent.length >= PIVOT_WINDOW && recent.slice(-PIVOT_WINDOW).reduce((a, b) => a + b, 0) < PIVOT_WORTH * PIVOT_WINDOW) break
+    if (pivots.length >= k + PIVOT_WINDOW && recent.slice(-PIVOT_WINDOW).reduce((a, b) => a + b, 0) < PIVOT_WORTH * PIVOT_WINDOW) break
   }
   // Step 3b: the neighbours left look for witnesses among their own best-matching articles.
   const search = new WitnessSearch(store, scorer, k, threshold, fold, apart)
@@ -173,19 +173,27 @@ class WitnessSearch {
       if (y !== x && y !== n) best.push(y)
     }
     best.sort((a, b) => (acc[b] as number) - (acc[a] as number) || a - b)
-    for (let i = 0; i < count; i++) {
-      const y = touched[i] as number
-      acc[y] = 0
-      seen[y] = 0
-    }
     const chosen: number[] = []
-    for (let i = 0; i < best.length && i < want && chosen.length < this.k; i++) {
+    let tried = 0
+    let previous = NaN
+    for (let i = 0; i < best.length && tried < want && chosen.length < this.k; i++) {
       const y = best[i] as number
+      // An exact copy of the article just tried has the same partial sum: skip it unscored (any
+      // article may be left out; a copy could not count beside its original anyway).
+      const partial = acc[y] as number
+      if (partial === previous) continue
+      previous = partial
+      tried++
       const { score, text } = this.scorer.pairScore(x, y)
       if (!(score > scoreOfN + MARGIN)) continue
       if (this.fold && !(text < this.threshold - MARGIN)) continue
       if (this.apart !== Infinity && !chosen.every((c) => field.cosine(c, y) < this.apart)) continue
       chosen.push(y)
+    }
+    for (let i = 0; i < count; i++) {
+      const y = touched[i] as number
+      acc[y] = 0
+      seen[y] = 0
     }
     return chosen.length >= this.k
   }
