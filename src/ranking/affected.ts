@@ -154,8 +154,10 @@ class WitnessSearch {
     const order = this.order
     order.length = 0
     for (let i = 0; i < terms.length; i++) order.push(i)
-    const weight = (i: number): number => (tfs[i] as number) * (idf[terms[i] as number] as number)
-    order.sort((a, b) => weight(b) - weight(a))
+    const weights = new Float64Array(terms.length)
+    for (let i = 0; i < terms.length; i++) weights[i] = (tfs[i] as number) * (idf[terms[i] as number] as number)
+    const weight = (i: number): number => weights[i] as number
+    order.sort((a, b) => (weights[b] as number) - (weights[a] as number))
     let count = 0
     let read = 0
     for (const i of order) {
@@ -167,12 +169,13 @@ class WitnessSearch {
       field.addPostings(t, weight(i) * (idf[t] as number), acc)
     }
     const want = this.k * SEARCH_PER_WITNESS
-    const best: number[] = []
+    const found: number[] = []
     for (let i = 0; i < count; i++) {
       const y = touched[i] as number
-      if (y !== x && y !== n) best.push(y)
+      if (y !== x && y !== n) found.push(y)
     }
-    best.sort((a, b) => (acc[b] as number) - (acc[a] as number) || a - b)
+    // Copies are skipped below without counting, so keep some spare.
+    const best = topBy(found, acc, 4 * want)
     const chosen: number[] = []
     let tried = 0
     let previous = NaN
