@@ -9,7 +9,7 @@ import type { RelatedIndex } from '../ranking/related-index.js'
 import type { RelatedResult } from '../ranking/result.js'
 import { expectPositionals, parseCommandArgs, parseK, requireString } from './args.js'
 import { CliError, describeFsError, messageOf } from './errors.js'
-import { readLines, readText } from './jsonl.js'
+import { describeInvalidUtf8, readLines, readText } from './jsonl.js'
 import { buildIndex, checkOptions, inFile, loadSnapshot, readArticlesReporting, readConfig } from './load.js'
 import { BufferedWriter } from './output.js'
 import type { OutputStream } from './output.js'
@@ -52,7 +52,7 @@ export async function batchCommand(argv: string[], io: CliIo): Promise<number> {
   checkOptions(config.index, query)
   const queriesPath = values.queries as string | undefined
   const queryLines = queriesPath === undefined ? undefined : await readQueryIds(queriesPath)
-  const read = await readArticlesReporting(path, values['skip-invalid'] === true, io.stderr)
+  const read = await readArticlesReporting(path, values['skip-invalid'] === true, io.stderr, config.index)
   if (format === 'trec') {
     const spaced = read.articles.findIndex((a) => WHITESPACE.test(a.id))
     if (spaced !== -1) {
@@ -103,7 +103,7 @@ export async function indexCommand(argv: string[], io: CliIo): Promise<number> {
   const output = requireString('index', values, 'output', 'snapshot')
   const config = await readConfig(values.config as string | undefined)
   checkOptions(config.index, config.query)
-  const read = await readArticlesReporting(path, values['skip-invalid'] === true, io.stderr)
+  const read = await readArticlesReporting(path, values['skip-invalid'] === true, io.stderr, config.index)
   const index = await buildIndex(read, config.index, createProgress(io.stderr, values.quiet === true), path)
   await writeAtomically(output, index.serialize())
   return 0
@@ -208,7 +208,8 @@ function tableFor(index: RelatedIndex, id: string, results: RelatedResult[], io:
 async function readQueryIds(path: string): Promise<Array<{ line: number; id: string }>> {
   const ids: Array<{ line: number; id: string }> = []
   const seen = new Map<string, number>()
-  for await (const { line, text } of readLines(path)) {
+  for await (const { line, text, invalidUtf8 } of readLines(path)) {
+    if (invalidUtf8 !== undefined) throw new CliError(`${path} line ${line} ${describeInvalidUtf8(invalidUtf8)}`)
     const id = line === 1 ? text.replace(/^\uFEFF/, '') : text
     if (id.trim() === '') continue
     const earlier = seen.get(id)

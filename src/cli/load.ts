@@ -69,8 +69,11 @@ export async function readArticlesReporting(
   path: string,
   skipInvalid: boolean,
   stderr: ProgressStream,
+  indexOptions: RelatedIndexOptions = {},
 ): Promise<ArticleLines> {
-  const read = await readArticles(path, { skipInvalid })
+  // The options were checked already (checkOptions); an over-long article is a bad line, skippable.
+  const { maxArticleLength, oversized } = new RelatedIndex(indexOptions).options
+  const read = await readArticles(path, { skipInvalid, maxArticleLength, oversized })
   if (read.skipped.length > 0) {
     const shown = read.skipped.slice(0, 5).map((p) => `  ${p.message}`)
     if (read.skipped.length > shown.length) shown.push(`  … and ${read.skipped.length - shown.length} more`)
