@@ -130,6 +130,7 @@ class WitnessSearch {
   private readonly seen: Uint8Array
   private readonly touched: Int32Array
   private readonly order: number[] = []
+  private heap = new Int32Array(0)
 
   constructor(
     private readonly store: ArticleStore,
@@ -169,13 +170,8 @@ class WitnessSearch {
       field.addPostings(t, weight(i) * (idf[t] as number), acc)
     }
     const want = this.k * SEARCH_PER_WITNESS
-    const found: number[] = []
-    for (let i = 0; i < count; i++) {
-      const y = touched[i] as number
-      if (y !== x && y !== n) found.push(y)
-    }
     // Copies are skipped below without counting, so keep some spare.
-    const best = topBy(found, acc, 4 * want)
+    const best = this.bestByPartial(count, x, n, 4 * want)
     const chosen: number[] = []
     let tried = 0
     let previous = NaN
@@ -199,6 +195,43 @@ class WitnessSearch {
       seen[y] = 0
     }
     return chosen.length >= this.k
+  }
+
+  /** The `m` touched slots (not x or n) with the largest partial sums, best first: a min-heap of slots keyed by `acc`. */
+  private bestByPartial(count: number, x: number, n: number, m: number): number[] {
+    const { acc, touched } = this
+    const heap = this.heap.length >= m ? this.heap : (this.heap = new Int32Array(m))
+    let size = 0
+    for (let i = 0; i < count; i++) {
+      const y = touched[i] as number
+      if (y === x || y === n) continue
+      const v = acc[y] as number
+      if (size < m) {
+        // Sift up.
+        let j = size++
+        while (j > 0) {
+          const parent = (j - 1) >> 1
+          if ((acc[heap[parent] as number] as number) <= v) break
+          heap[j] = heap[parent] as number
+          j = parent
+        }
+        heap[j] = y
+      } else if (v > (acc[heap[0] as number] as number)) {
+        // Replace the minimum and sift down.
+        let j = 0
+        for (;;) {
+          const left = 2 * j + 1
+          if (left >= size) break
+          const right = left + 1
+          const child = right < size && (acc[heap[right] as number] as number) < (acc[heap[left] as number] as number) ? right : left
+          if ((acc[heap[child] as number] as number) >= v) break
+          heap[j] = heap[child] as number
+          j = child
+        }
+        heap[j] = y
+      }
+    }
+    return Array.from(heap.subarray(0, size)).sort((a, b) => (acc[b] as number) - (acc[a] as number) || a - b)
   }
 }
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildApp, loadIndex, statusOf } from '../../examples/fastify-service.js'
 import { RelatedArticlesError } from '../../src/index.js'
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, InjectOptions } from 'fastify'
 
 const DRAFT = {
   title: 'Coffee producers seek new export quotas',
@@ -39,7 +39,7 @@ describe('examples/fastify-service.ts (through Fastify inject)', () => {
     for (const id of body.affected) expect(index.related(id, { k: 3 }).some((r) => r.id === 'coffee-draft' || r.reasons.duplicates.includes('coffee-draft'))).toBe(true)
   })
 
-  it.each<[string, () => Parameters<FastifyInstance['inject']>[0], number, string, string?]>([
+  it.each<[string, () => InjectOptions, number, string, string?]>([
     ['an unknown id', () => ({ url: '/related/nope' }), 404, 'NOT_FOUND', 'id'],
     ['k = 0', () => ({ url: '/related/r10100?k=0' }), 400, 'INVALID_OPTION', 'k'],
     ['k = 2.5', () => ({ url: '/related/r10100?k=2.5' }), 400, 'INVALID_OPTION', 'k'],
