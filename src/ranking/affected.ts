@@ -40,7 +40,8 @@ export function affectedSlots(
   slot: number,
   q: ResolvedQueryOptions,
 ): number[] {
-  const verify = (x: number): boolean => listsSlot(store, engine, x, slot, q)
+  const cache = witnessCache(store, q.k)
+  const verify = (x: number): boolean => listsSlot(store, engine, x, slot, q, cache)
   if (options.candidateTerms !== Infinity || q.diversity > 0) return engine.neighbours(slot).filter(verify)
   const scorer = new PairScorer(store, options, q)
   const k = q.k
@@ -104,7 +105,7 @@ export function affectedSlots(
     if (pivots.length >= k + PIVOT_WINDOW && recent.slice(-PIVOT_WINDOW).reduce((a, b) => a + b, 0) < PIVOT_WORTH * PIVOT_WINDOW) break
   }
   // Step 3b: the neighbours left look for witnesses among their own best-matching articles.
-  const search = new WitnessSearch(store, scorer, k, threshold, fold, apart)
+  const search = new WitnessSearch(store, cache, scorer, k, threshold, fold, apart)
   remaining = remaining.filter((x) => !search.full(x, slot, scoreOfN[x] as number))
   // Step 4.
   return remaining.filter(verify).sort((a, b) => a - b)
@@ -134,6 +135,7 @@ class WitnessSearch {
 
   constructor(
     private readonly store: ArticleStore,
+    private readonly cache: WitnessCache,
     private readonly scorer: PairScorer,
     private readonly k: number,
     private readonly threshold: number,
@@ -150,6 +152,20 @@ class WitnessSearch {
   full(x: number, n: number, scoreOfN: number): boolean {
     const { store, acc, seen, touched } = this
     const field = store.text
+    const chosen: number[] = []
+    const accept = (y: number): boolean => {
+      const { score, text } = this.scorer.pairScore(x, y)
+      if (!(score > scoreOfN + MARGIN)) return false
+      if (this.fold && !(text < this.threshold - MARGIN)) return false
+      if (this.apart !== Infinity && !chosen.every((c) => field.cosine(c, y) < this.apart)) return false
+      chosen.push(y)
+      return true
+    }
+    // The witnesses x had last time: rescored now, so only their ids are trusted (any stored
+    // article may serve), and usually enough without a search.
+    const cached = this.cache.of(x)
+    for (const y of cached) if (y !== n && y !== x && store.idAt(y) !== undefined && chosen.length < this.k) accept(y)
+    if (chosen.length >= this.k) return true
     const idf = field.idf()
     const { terms, tfs } = field.forwardList(x)
     const order = this.order
@@ -172,7 +188,6 @@ class WitnessSearch {
     const want = this.k * SEARCH_PER_WITNESS
     // Copies are skipped below without counting, so keep some spare.
     const best = this.bestByPartial(count, x, n, 4 * want)
-    const chosen: number[] = []
     let tried = 0
     let previous = NaN
     for (let i = 0; i < best.length && tried < want && chosen.length < this.k; i++) {
@@ -180,20 +195,17 @@ class WitnessSearch {
       // An exact copy of the article just tried has the same partial sum: skip it unscored (any
       // article may be left out; a copy could not count beside its original anyway).
       const partial = acc[y] as number
-      if (partial === previous) continue
+      if (partial === previous || chosen.includes(y)) continue
       previous = partial
       tried++
-      const { score, text } = this.scorer.pairScore(x, y)
-      if (!(score > scoreOfN + MARGIN)) continue
-      if (this.fold && !(text < this.threshold - MARGIN)) continue
-      if (this.apart !== Infinity && !chosen.every((c) => field.cosine(c, y) < this.apart)) continue
-      chosen.push(y)
+      accept(y)
     }
     for (let i = 0; i < count; i++) {
       const y = touched[i] as number
       acc[y] = 0
       seen[y] = 0
     }
+    this.cache.set(x, chosen)
     return chosen.length >= this.k
   }
 
@@ -235,10 +247,57 @@ class WitnessSearch {
   }
 }
 
-/** Whether `x`'s top-k list shows `slot`, as a result or among a result's duplicates. */
-function listsSlot(store: ArticleStore, engine: QueryEngine, x: number, slot: number, q: ResolvedQueryOptions): boolean {
+/**
+ * Whether `x`'s top-k list shows `slot`, as a result or among a result's duplicates. The list's
+ * results become x's cached witness candidates for later calls.
+ */
+function listsSlot(store: ArticleStore, engine: QueryEngine, x: number, slot: number, q: ResolvedQueryOptions, cache: WitnessCache): boolean {
   const id = store.idAt(slot) as string
-  return engine.run(engine.profileOf(x), q).some((r) => r.id === id || r.reasons.duplicates.includes(id))
+  const results = engine.run(engine.profileOf(x), q)
+  cache.set(
+    x,
+    results.map((r) => store.slotOf(r.id) as number),
+  )
+  return results.some((r) => r.id === id || r.reasons.duplicates.includes(id))
+}
+
+/**
+ * Per stored slot, up to `k` slots that witnessed for it last time (-1: none). Only a hint:
+ * every use rescores them, so a removed, replaced or drifted witness simply fails its check.
+ */
+class WitnessCache {
+  private slots = new Int32Array(0)
+
+  constructor(readonly k: number) {}
+
+  of(x: number): Int32Array {
+    const at = x * this.k
+    return at + this.k <= this.slots.length ? this.slots.subarray(at, at + this.k) : EMPTY_SLOTS
+  }
+
+  set(x: number, witnesses: readonly number[]): void {
+    const at = x * this.k
+    if (at + this.k > this.slots.length) {
+      const grown = new Int32Array(Math.max(at + this.k, this.slots.length * 2)).fill(-1)
+      grown.set(this.slots)
+      this.slots = grown
+    }
+    for (let i = 0; i < this.k; i++) this.slots[at + i] = i < witnesses.length ? (witnesses[i] as number) : -1
+  }
+}
+
+const EMPTY_SLOTS = new Int32Array(0)
+
+/** Witness hints by archive, for the `k` of the last call (a call with another `k` starts afresh). */
+const witnessCaches = new WeakMap<ArticleStore, WitnessCache>()
+
+function witnessCache(store: ArticleStore, k: number): WitnessCache {
+  let cache = witnessCaches.get(store)
+  if (cache === undefined || cache.k !== k) {
+    cache = new WitnessCache(k)
+    witnessCaches.set(store, cache)
+  }
+  return cache
 }
 
 /**
