@@ -5,7 +5,9 @@ import { basename, dirname, join } from 'node:path'
 import { evaluateRun, formatRun, parseQrels, parseRun } from '../evaluation/index.js'
 import type { Run } from '../evaluation/index.js'
 import { DEFAULT_K } from '../ranking/defaults.js'
+import type { RelatedEntry } from '../ranking/batch.js'
 import type { RelatedIndex } from '../ranking/related-index.js'
+import { RelatedPool, defaultThreads } from '../workers/pool.js'
 import type { RelatedResult } from '../ranking/result.js'
 import { expectPositionals, parseCommandArgs, parseK, requireString } from './args.js'
 import { CliError, describeFsError, messageOf } from './errors.js'
@@ -15,6 +17,7 @@ import { BufferedWriter } from './output.js'
 import type { OutputStream } from './output.js'
 import type { ProgressStream } from './progress.js'
 import { createProgress } from './progress.js'
+import { PARALLEL_BATCH_ARTICLES } from './help.js'
 import { formatRelatedTable } from './table.js'
 
 /** Where a command writes. */
@@ -35,9 +38,11 @@ export async function batchCommand(argv: string[], io: CliIo): Promise<number> {
     queries: { type: 'string' },
     config: { type: 'string' },
     'skip-invalid': { type: 'boolean' },
+    threads: { type: 'string' },
     quiet: { type: 'boolean', short: 'q' },
   })
   const [path] = expectPositionals('batch', positionals, ['articles.jsonl']) as [string]
+  const threadsOption = parseThreads(values.threads)
   const format = values.format ?? 'jsonl'
   if (format !== 'jsonl' && format !== 'trec') throw new CliError(`--format must be jsonl or trec, got ${JSON.stringify(format)}`)
   const tag = values['run-tag']
@@ -72,24 +77,36 @@ export async function batchCommand(argv: string[], io: CliIo): Promise<number> {
 
   const progress = createProgress(io.stderr, values.quiet === true)
   const index = await buildIndex(read, config.index, progress, path)
-  let lists
+  const threads = threadsOption ?? (read.articles.length < PARALLEL_BATCH_ARTICLES ? 1 : defaultThreads())
+  const pool = threads > 1 ? await RelatedPool.fromIndex(index, { threads }) : undefined
+  const onProgress = ({ done }: { done: number }): void => progress.update(done)
+  let lists: Iterable<RelatedEntry> | AsyncIterable<RelatedEntry>
   try {
-    lists = index.iterateRelated({ ...query, ids, onProgress: ({ done }) => progress.update(done) })
+    lists = pool === undefined ? index.iterateRelated({ ...query, ids, onProgress }) : pool.iterateRelated({ ...query, ids, onProgress })
   } catch (error) {
     throw new CliError(`config: ${messageOf(error)}`)
   }
   const out = new BufferedWriter(io.stdout)
   progress.start('related lists', ids.length, 'articles')
   try {
-    for (const [id, results] of lists) {
+    for await (const [id, results] of lists) {
       if (format === 'jsonl') await out.write(`${JSON.stringify({ id, related: results })}\n`)
       else await out.write(formatRun(new Map([[id, results.map((r) => ({ id: r.id, score: r.score }))]]), { tag: runTag }))
     }
   } finally {
     progress.stop()
+    await pool?.close()
   }
   await out.flush()
   return 0
+}
+
+/** `--threads`: a whole number of worker threads, 1 to 64. */
+function parseThreads(value: string | boolean | undefined): number | undefined {
+  if (value === undefined) return undefined
+  const n = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : NaN
+  if (!(n >= 1 && n <= 64)) throw new CliError(`--threads must be an integer from 1 to 64, got ${JSON.stringify(value)}`)
+  return n
 }
 
 export async function indexCommand(argv: string[], io: CliIo): Promise<number> {
