@@ -27,7 +27,7 @@ import { readFile, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { RelatedIndex, type Draft } from '../src/index.js'
+import { RelatedIndex, createRelatedPool, type Draft } from '../src/index.js'
 import type { RankerArticle } from './lib/datasets.js'
 import { projectRoot } from './lib/paths.js'
 import { SCALE_SEED, SCALE_SOURCE_CORPUS, loadScaleSources, scaleArticles, type ScaleSource } from './lib/scale-corpus.js'
@@ -191,13 +191,15 @@ async function measureOurs(sources: readonly ScaleSource[], n: number, o: Option
 
   const batchIds = samplePositions(0, n, o.batch, 'scale-batch').map((p) => `s${p}`)
   log(`relatedAll rate over ${batchIds.length} ids, one thread`)
-  const batchRun = timed(() => index.relatedAll({ ids: batchIds, k: K }).size)
+  const batchRun = timed(() => index.relatedAll({ ids: batchIds, k: K }))
   const listsPerSecond = batchIds.length / batchRun.seconds
+  const oneThreadLists = batchRun.value
 
   log('snapshot')
   const directory = mkdtempSync(join(tmpdir(), 'related-scale-'))
   const file = join(directory, 'index.snapshot')
   let snapshot: Record<string, unknown>
+  let threaded: Record<string, unknown> = {}
   try {
     start = performance.now()
     const bytes = index.serialize()
@@ -213,6 +215,25 @@ async function measureOurs(sources: readonly ScaleSource[], n: number, o: Option
     loaded.related(queryIds[1] as string, { k: K })
     const firstQueryAfterLoadMs = performance.now() - start
     const sameResults = queryIds.slice(0, 5).every((id, i) => loaded.related(id, { k: K }).map((r) => r.id).join(',') === check[i])
+    log(`relatedAll rate over ${batchIds.length} ids, ${o.threads} worker threads`)
+    start = performance.now()
+    const pool = await createRelatedPool(bytes, { threads: o.threads })
+    const poolStartMs = performance.now() - start
+    try {
+      start = performance.now()
+      const pooled = await pool.relatedAll({ ids: batchIds, k: K })
+      const pooledSeconds = (performance.now() - start) / 1000
+      threaded = {
+        threads: o.threads,
+        poolStartMs: round(poolStartMs, 0),
+        listsPerSecond: round(batchIds.length / pooledSeconds, 1),
+        overOneThread: round(batchRun.seconds / pooledSeconds, 2),
+        wholeArchiveMinutes: round(n / (batchIds.length / pooledSeconds) / 60, 1),
+        identicalToOneThread: JSON.stringify([...pooled]) === JSON.stringify([...oneThreadLists]),
+      }
+    } finally {
+      await pool.close()
+    }
     snapshot = {
       bytes: snapshotBytes,
       megabytes: mb(snapshotBytes),
@@ -257,6 +278,7 @@ async function measureOurs(sources: readonly ScaleSource[], n: number, o: Option
       threads: 1,
       listsPerSecond: round(listsPerSecond, 1),
       wholeArchiveMinutes: round(n / listsPerSecond / 60, 1),
+      onThreads: threaded,
     },
     snapshot,
     processPeakRssMB: mb(peakRssBytes()),
@@ -304,8 +326,8 @@ type Json = Record<string, any> // eslint-disable-line @typescript-eslint/no-exp
 function markdown(report: Json): string {
   const rows: string[] = []
   const line = (cells: unknown[]): string => `| ${cells.join(' | ')} |`
-  rows.push(line(['articles', 'build s (ours / minimal)', 'peak RSS MB', 'index B/article (beyond text)', 'minimal B/article', 'related p50 / p95 / p99 ms', 'minimal p50 / p95 / p99 ms', 'relatedTo p50 / p95 / p99', 'affectedBy p50 / p95 / p99', 'relatedAll lists/s, 1 thread (minimal)', 'whole archive min', 'snapshot MB', 'save / load ms', 'first query after load ms']))
-  rows.push(line(Array.from({ length: 14 }, () => '---')))
+  rows.push(line(['articles', 'build s (ours / minimal)', 'peak RSS MB', 'index B/article (beyond text)', 'minimal B/article', 'related p50 / p95 / p99 ms', 'minimal p50 / p95 / p99 ms', 'relatedTo p50 / p95 / p99', 'affectedBy p50 / p95 / p99', 'relatedAll lists/s, 1 thread (minimal)', 'N threads lists/s (× 1 thread)', 'whole archive min, 1 / N threads', 'snapshot MB', 'save / load ms', 'first query after load ms']))
+  rows.push(line(Array.from({ length: 15 }, () => '---')))
   for (const [size, r] of Object.entries(report.sizes as Record<string, Json>)) {
     const ours = r.ours as Json
     const minimal = r.minimal as Json | undefined
@@ -322,7 +344,8 @@ function markdown(report: Json): string {
         lat(ours.relatedTo),
         lat(ours.affectedBy),
         `${ours.relatedAll.listsPerSecond} (${minimal?.relatedAll.listsPerSecond ?? '–'})`,
-        ours.relatedAll.wholeArchiveMinutes,
+        ours.relatedAll.onThreads.threads === undefined ? '–' : `${ours.relatedAll.onThreads.threads}: ${ours.relatedAll.onThreads.listsPerSecond} (× ${ours.relatedAll.onThreads.overOneThread})`,
+        `${ours.relatedAll.wholeArchiveMinutes} / ${ours.relatedAll.onThreads.wholeArchiveMinutes ?? '–'}`,
         ours.snapshot.megabytes,
         `${ours.snapshot.saveMs} / ${ours.snapshot.loadMs}`,
         ours.snapshot.firstQueryAfterLoadMs,
@@ -348,7 +371,7 @@ const DEFINITIONS: Record<string, string> = {
   related: 'related(id, {k:10}) over a seeded sample of indexed ids; one untimed warm-up pass, then 3 timed passes, each query\'s latency the median of its passes',
   relatedTo: 'relatedTo(draft, {k:10}) on articles generated past the end of the corpus (analysis included)',
   affectedBy: 'affectedBy(id, {k:10}) on the first ids of the related sample, one timed pass, as many as fit in the --affected-seconds budget (the count is in scale.json)',
-  relatedAll: 'relatedAll({ids: seeded sample, k:10}) on one thread; whole-archive minutes = size / rate',
+  relatedAll: 'relatedAll({ids: seeded sample, k:10}) on the main thread, then the same ids on a RelatedPool of --threads worker threads loaded from the snapshot bytes (pool start not included in the rate; results checked identical); whole-archive minutes = size / rate',
   snapshot: 'serialize + writeFile (save), readFile + deserialize (load) through a temporary file; first query after load is one related() right after deserialize',
   minimal: 'MinimalCosineIndex (benchmarks/lib/speed-baselines.ts) over the same articles: baseline tokens, sublinear tf × smoothed idf, typed-array postings, full accumulator scan; build excludes generating the articles',
 }
