@@ -76,8 +76,8 @@ export async function batchCommand(argv: string[], io: CliIo): Promise<number> {
   }
 
   const progress = createProgress(io.stderr, values.quiet === true)
-  const index = await buildIndex(read, config.index, progress, path)
   const threads = threadsOption ?? (read.articles.length < PARALLEL_BATCH_ARTICLES ? 1 : defaultThreads())
+  const index = await buildIndex(read, config.index, progress, path, threads)
   const pool = threads > 1 ? await RelatedPool.fromIndex(index, { threads }) : undefined
   const onProgress = ({ done }: { done: number }): void => progress.update(done)
   let lists: Iterable<RelatedEntry> | AsyncIterable<RelatedEntry>
@@ -114,14 +114,17 @@ export async function indexCommand(argv: string[], io: CliIo): Promise<number> {
     output: { type: 'string', short: 'o' },
     config: { type: 'string' },
     'skip-invalid': { type: 'boolean' },
+    threads: { type: 'string' },
     quiet: { type: 'boolean', short: 'q' },
   })
   const [path] = expectPositionals('index', positionals, ['articles.jsonl']) as [string]
+  const threadsOption = parseThreads(values.threads)
   const output = requireString('index', values, 'output', 'snapshot')
   const config = await readConfig(values.config as string | undefined)
   checkOptions(config.index, config.query)
   const read = await readArticlesReporting(path, values['skip-invalid'] === true, io.stderr)
-  const index = await buildIndex(read, config.index, createProgress(io.stderr, values.quiet === true), path)
+  const threads = threadsOption ?? (read.articles.length < PARALLEL_BATCH_ARTICLES ? 1 : defaultThreads())
+  const index = await buildIndex(read, config.index, createProgress(io.stderr, values.quiet === true), path, threads)
   await writeAtomically(output, index.serialize())
   return 0
 }

@@ -38,7 +38,7 @@ Options:
   --config <file>      JSON object of index options ({"weights": {"time": 0}, "titleWeight": 3})
                        and query options (k, minScore, diversity, pastOnly, sections, …)
   --skip-invalid       skip invalid lines (reported on standard error) instead of stopping
-  --threads <n>        worker threads computing the lists, 1 to 64 (default: 1 below
+  --threads <n>        worker threads analysing articles and computing the lists, 1 to 64 (default: 1 below
                        20,000 articles, else the cores Node may use, at most 4); same output
   -q, --quiet          no progress bar
   -h, --help           this help
@@ -55,6 +55,8 @@ Options:
   -o, --output <file>  where to write the snapshot (required)
   --config <file>      JSON object of index options
   --skip-invalid       skip invalid lines (reported on standard error) instead of stopping
+  --threads <n>        worker threads analysing the articles, 1 to 64 (default: 1 below
+                       20,000 articles, else the cores Node may use, at most 4); same snapshot
   -q, --quiet          no progress bar
   -h, --help           this help
 `,

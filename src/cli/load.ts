@@ -82,9 +82,10 @@ export async function readArticlesReporting(
 
 /**
  * Builds an index of the articles with a progress bar (articles stored, rate, ETA), in batches
- * (`addStream`), so that memory beyond the index is one batch's analyses, not the whole file's.
+ * (`addStream`), so that memory beyond the index is one batch's analyses, not the whole file's;
+ * with `threads` > 1 the analysis runs on that many worker threads.
  */
-export async function buildIndex(read: ArticleLines, options: RelatedIndexOptions, progress: Progress, path: string): Promise<RelatedIndex> {
+export async function buildIndex(read: ArticleLines, options: RelatedIndexOptions, progress: Progress, path: string, threads = 1): Promise<RelatedIndex> {
   let index: RelatedIndex
   try {
     index = new RelatedIndex(options)
@@ -94,7 +95,7 @@ export async function buildIndex(read: ArticleLines, options: RelatedIndexOption
   const total = read.articles.length
   progress.start('indexing', total, 'articles')
   try {
-    await index.addStream(read.articles, { onProgress: ({ done }) => progress.update(done) })
+    await index.addStream(read.articles, { threads, onProgress: ({ done }) => progress.update(done) })
   } catch (error) {
     // Lines were validated while reading; this is a limit of the index (such as article size).
     const position = /^articles\[(\d+)\]/.exec(messageOf(error))

@@ -1,4 +1,4 @@
-import { rmSync } from 'node:fs'
+import { readFileSync, rmSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { cli, ensureBuilt, sampleSlice, tempDir, write } from './helpers.js'
 
@@ -29,5 +29,15 @@ describe('batch --threads', () => {
     expect(run.code).toBe(2)
     expect(run.stdout).toBe('')
     expect(run.stderr).toMatch(/--threads must be an integer from 1 to 64/)
+  })
+})
+
+describe('index --threads', () => {
+  it('writes the same snapshot with analysis on worker threads as on one thread', () => {
+    const one = `${dir}/one.snapshot`
+    const two = `${dir}/two.snapshot`
+    expect(cli(['index', articlesPath, '-o', one, '--threads', '1']).code).toBe(0)
+    expect(cli(['index', articlesPath, '-o', two, '--threads', '2']).code).toBe(0)
+    expect(readFileSync(two)).toEqual(readFileSync(one))
   })
 })
