@@ -2,7 +2,9 @@ import { defineConfig } from 'tsup'
 
 export default defineConfig([
   {
-    entry: { index: 'src/index.ts' },
+    // related-articles/postgres is a second entry of the same build, so both share one copy of
+    // the core (one RelatedIndex class) in a common chunk.
+    entry: { index: 'src/index.ts', postgres: 'src/postgres/index.ts' },
     format: ['esm'],
     dts: true,
     sourcemap: true,
@@ -13,8 +15,10 @@ export default defineConfig([
     noExternal: [/^natural\//],
   },
   {
-    entry: { index: 'src/index.ts' },
+    entry: { index: 'src/index.ts', postgres: 'src/postgres/index.ts' },
     format: ['cjs'],
+    // CommonJS output does not split by default: without it each entry would carry its own core.
+    splitting: true,
     dts: true,
     sourcemap: true,
     target: 'node20',

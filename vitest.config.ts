@@ -5,6 +5,8 @@ export default defineConfig({
     include: ['tests/**/*.test.ts'],
     // Lets the worker read its RPC replies between synchronous tests (see the file).
     setupFiles: ['tests/setup/yield-event-loop.ts'],
+    // Says once why the PostgreSQL tests are skipped when DATABASE_URL is unset.
+    globalSetup: ['tests/postgres/global-setup.ts'],
     // Machines are shared and have two cores: keep the pool small and timeouts generous,
     // since some tests index real corpora.
     pool: 'forks',

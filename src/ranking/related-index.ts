@@ -1,4 +1,4 @@
-import type { Analyzer } from '../analysis/index.js'
+import type { Analyzer, AnalyzerOptions } from '../analysis/index.js'
 import { createAnalyzer } from '../analysis/index.js'
 import type { Article, Draft } from '../article.js'
 import { limitArticleLength, validateArticle } from '../article.js'
@@ -8,6 +8,7 @@ import { needsNonNegative } from './embedding-similarity.js'
 import type { ArticleFeatures } from '../index/store.js'
 import { ArticleStore } from '../index/store.js'
 import { QueryEngine } from './engine.js'
+import { affectedSlots } from './affected.js'
 import { toFeatures } from './features.js'
 import type { RelatedIndexOptions, RelatedOptions, ResolvedIndexOptions, ResolvedQueryOptions } from './options.js'
 import { resolveIndexOptions, resolveQueryOptions } from './options.js'
@@ -31,7 +32,7 @@ import { AnalysisPool } from '../workers/analysis.js'
 export interface ProgressEvent {
   /** Articles processed so far. */
   done: number
-  /** Articles in all, when the input's length is known. */
+  /** Articles in all (the input is read to its end before the first is analysed, so it is always known). */
   total: number | undefined
 }
 
@@ -153,10 +154,15 @@ export class RelatedIndex {
   /** Depth of caller callbacks running now: a query's `filter`, `addAll`'s `onProgress`. */
   private inFilter = 0
   private inProgress = 0
+  /** Depth of input reading: `addAll`'s iterable, or an article's getters while it is validated. */
+  private reading = 0
 
   /** @throws RelatedArticlesError `INVALID_OPTION` for an unknown option or a value out of range. */
   constructor(options: RelatedIndexOptions = {}) {
-    this.resolved = resolveIndexOptions(options)
+    const resolved = resolveIndexOptions(options)
+    // The index keeps its own copy of the analysis options: a caller who later pushes a RegExp
+    // into their clutter list or changes the stemmer must not change what is serialised.
+    this.resolved = { ...resolved, analysis: copyAnalysisOptions(resolved.analysis) }
     this.analyzer = createAnalyzer(this.resolved.analysis)
     this.engine = new QueryEngine(this.store, this.resolved)
   }
@@ -226,8 +232,9 @@ export class RelatedIndex {
     const slot = this.store.slotOf(id)
     if (slot === undefined) return undefined
     const article = this.store.articleAt(slot)
+    if (article === undefined) return undefined
     const embedding = this.store.embeddings.vector(slot)
-    return article === undefined || embedding === undefined ? article : Object.freeze({ ...article, embedding: embedding.slice() })
+    return embedding === undefined ? exposed(article) : Object.freeze({ ...exposed(article), embedding: embedding.slice() })
   }
 
   /** Ids of every stored article, in no particular order. */
@@ -243,14 +250,17 @@ export class RelatedIndex {
    */
   add(article: Article): void {
     this.checkIdle('add', false)
-    const prepared = this.prepare(article, this.store.embeddings.dimension)
+    const prepared = this.reader(() => this.prepare(article, this.store.embeddings.dimension))
     if (this.store.slotOf(prepared.article.id) !== undefined) throw duplicate(prepared.article.id)
     this.commit(prepared)
   }
 
   /**
-   * Adds many articles, all or nothing: every article is validated and analysed before the
-   * first is stored, so an error at the last one leaves the index as it was.
+   * Adds many articles, all or nothing: the input is read to its end (a generator runs to
+   * completion), then every article is validated and analysed before the first is stored, so an
+   * error at the last one leaves the index as it was. Caller code that runs meanwhile (a
+   * generator's body, a getter on an article, `onProgress`) may query the index but not change
+   * it: `add`, `update`, `remove` or `addAll` from there throw `INVALID_STATE`.
    *
    * @example
    * ```ts
@@ -268,34 +278,40 @@ export class RelatedIndex {
     if (onProgress !== undefined && typeof onProgress !== 'function') {
       throw invalid('INVALID_OPTION', 'onProgress', 'a function', onProgress)
     }
-    const total = Array.isArray(articles) ? articles.length : undefined
-    const batch: Prepared[] = []
-    const seen = new Set<string>()
-    let position = 0
-    // The first embedding of the batch sets the dimension when the index holds none.
-    let dimension = this.store.embeddings.dimension
-    for (const article of articles) {
-      let prepared: Prepared
-      try {
-        prepared = this.prepare(article, dimension)
-      } catch (error) {
-        throw withPosition(error, position)
-      }
-      if (prepared.embedding !== undefined) dimension = prepared.embedding.length
-      const id = prepared.article.id
-      if (seen.has(id) || this.store.slotOf(id) !== undefined) throw withPosition(duplicate(id), position)
-      seen.add(id)
-      batch.push(prepared)
-      position++
-      if (onProgress !== undefined) {
-        this.inProgress++
+    // The whole input is read and checked before anything is stored. A generator or a getter is
+    // caller code running in the middle of the batch: while it runs the index refuses changes
+    // (INVALID_STATE), so the batch is checked against the store it is committed to.
+    const batch = this.reader(() => {
+      const items: unknown[] = []
+      for (const article of articles) items.push(article)
+      const total = items.length
+      const prepared: Prepared[] = []
+      const seen = new Set<string>()
+      // The first embedding of the batch sets the dimension when the index holds none.
+      let dimension = this.store.embeddings.dimension
+      for (let position = 0; position < total; position++) {
+        let p: Prepared
         try {
-          onProgress({ done: position, total })
-        } finally {
-          this.inProgress--
+          p = this.prepare(items[position], dimension)
+        } catch (error) {
+          throw withPosition(error, position)
+        }
+        if (p.embedding !== undefined) dimension = p.embedding.length
+        const id = p.article.id
+        if (seen.has(id) || this.store.slotOf(id) !== undefined) throw withPosition(duplicate(id), position)
+        seen.add(id)
+        prepared.push(p)
+        if (onProgress !== undefined) {
+          this.inProgress++
+          try {
+            onProgress({ done: position + 1, total })
+          } finally {
+            this.inProgress--
+          }
         }
       }
-    }
+      return prepared
+    })
     for (const prepared of batch) this.commit(prepared)
     // Pools grow by doubling; after a batch, give the spare room back.
     if (batch.length > 1 && this.bulkLoads === 0) this.store.trim()
@@ -466,7 +482,7 @@ export class RelatedIndex {
    */
   update(article: Article): void {
     this.checkIdle('update', false)
-    const prepared = this.prepare(article, 'replacing')
+    const prepared = this.reader(() => this.prepare(article, 'replacing'))
     this.store.delete(prepared.article.id)
     this.commit(prepared)
   }
@@ -525,8 +541,11 @@ export class RelatedIndex {
 
   /**
    * Ids of stored articles whose top-`k` list now contains `id` (for example right after adding
-   * it), so a site can refresh exactly those cached lists. Costs one query per article that
-   * shares a term, entity or tag with it.
+   * it), so a site can refresh exactly those cached lists. Exact: the same ids as running
+   * `related(x, { k })` for every stored `x`. Cheap enough to call after every add: a few pivot
+   * articles rule out most of the archive at the cost of about one query each, and only the rest
+   * are queried (see `src/ranking/affected.ts`). An index with a finite `candidateTerms` queries
+   * every article sharing a term, entity or tag instead.
    *
    * @example
    * ```ts
@@ -541,12 +560,9 @@ export class RelatedIndex {
     const unknown = Object.keys(options).find((key) => key !== 'k')
     if (unknown !== undefined) throw invalid('INVALID_OPTION', unknown, 'no option but k', (options as Record<string, unknown>)[unknown])
     const q = resolveQueryOptions({ k: options.k ?? 10 }, this.resolved)
-    const affected: string[] = []
-    for (const other of this.engine.neighbours(slot)) {
-      const results = this.engine.run(this.engine.profileOf(other), q)
-      if (results.some((r) => r.id === id || r.reasons.duplicates.includes(id))) affected.push(this.store.idAt(other) as string)
-    }
-    return affected.sort()
+    return affectedSlots(this.store, this.engine, this.resolved, slot, q)
+      .map((s) => this.store.idAt(s) as string)
+      .sort(compareCodeUnits)
   }
 
   /**
@@ -672,12 +688,29 @@ export class RelatedIndex {
         { field: 'filter', expected: 'no index calls but get/has/ids/size', got: `${call}()` },
       )
     }
+    if (!isQuery && this.reading > 0 && this.inProgress === 0) {
+      throw new RelatedArticlesError(
+        'INVALID_STATE',
+        `${call}() was called while the index was reading its input (the iterable given to addAll, or an article's getters); change the index after that call returns`,
+        { field: 'articles', expected: 'no changes to the index while its input is read', got: `${call}()` },
+      )
+    }
     if (!isQuery && this.inProgress > 0) {
       throw new RelatedArticlesError(
         'INVALID_STATE',
         `${call}() was called inside addAll's onProgress callback; change the index after addAll returns`,
         { field: 'onProgress', expected: 'no changes to the index', got: `${call}()` },
       )
+    }
+  }
+
+  /** Runs `read` (which reads caller input: iterables, getters) with changes to the index refused. */
+  private reader<T>(read: () => T): T {
+    this.reading++
+    try {
+      return read()
+    } finally {
+      this.reading--
     }
   }
 
@@ -691,7 +724,7 @@ export class RelatedIndex {
       filter: (article) => {
         this.inFilter++
         try {
-          return filter(article)
+          return filter(exposed(article))
         } finally {
           this.inFilter--
         }
@@ -789,6 +822,29 @@ function checkEmbedding(embedding: Float32Array, dimension: number, measure: Emb
     if (i >= 0) {
       throw invalid('INVALID_ARTICLE', `embedding[${i}]`, `a number ≥ 0 (embeddingSimilarity '${measure}' compares non-negative vectors)`, embedding[i], id)
     }
+  }
+}
+
+/**
+ * A stored article as handed to callers: frozen, and with its own copy of a `Date`
+ * `publishedAt` (freezing an object does not freeze the Date inside it, and `setTime` on the
+ * stored one would change what the index serialises).
+ */
+function exposed(article: Article): Article {
+  return article.publishedAt instanceof Date ? Object.freeze({ ...article, publishedAt: new Date(article.publishedAt.getTime()) }) : article
+}
+
+/**
+ * A deep copy of the analysis options (arrays, plain objects and RegExps), so nothing the caller
+ * still holds can change them. What cannot be copied is reported as the analyzer would report it.
+ */
+function copyAnalysisOptions(analysis: AnalyzerOptions | undefined): AnalyzerOptions | undefined {
+  if (analysis === undefined) return undefined
+  try {
+    return structuredClone(analysis)
+  } catch {
+    createAnalyzer(analysis) // throws INVALID_OPTION naming the field that is not a plain value
+    throw invalid('INVALID_OPTION', 'analysis', 'an options object of plain values (strings, numbers, arrays, RegExps)', analysis)
   }
 }
 
