@@ -19,6 +19,8 @@ export default defineConfig([
     format: ['cjs'],
     // CommonJS output does not split by default: without it each entry would carry its own core.
     splitting: true,
+    // import.meta.url (where RelatedPool finds dist/related-worker.js) from __filename.
+    shims: true,
     dts: true,
     sourcemap: true,
     target: 'node20',
@@ -35,7 +37,8 @@ export default defineConfig([
     platform: 'node',
     banner: { js: '#!/usr/bin/env node' },
     noExternal: [/^natural\//],
-  },  {
+  },
+  {
     // The worker thread of RelatedPool (src/workers/pool.ts), loaded by both builds as
     // dist/related-worker.js: a CommonJS main thread can start an ES module worker.
     entry: { 'related-worker': 'src/workers/worker.ts' },
