@@ -3,11 +3,10 @@
  * with progress, loading a snapshot.
  */
 import { stat } from 'node:fs/promises'
-import { readFile } from 'node:fs/promises'
 import { RelatedArticlesError } from '../errors.js'
-import { DEFAULT_MAX_SNAPSHOT_BYTES } from '../index/snapshot.js'
 import type { RelatedIndexOptions, RelatedOptions } from '../ranking/options.js'
 import { RelatedIndex } from '../ranking/related-index.js'
+import { MAX_SNAPSHOT_FILE_BYTES, loadSnapshotFile } from '../snapshot-file.js'
 import { CliError, describeFsError, messageOf } from './errors.js'
 import type { ArticleLines } from './jsonl.js'
 import { readArticles, readText } from './jsonl.js'
@@ -117,18 +116,14 @@ export async function loadSnapshot(path: string): Promise<RelatedIndex> {
   } catch (error) {
     throw new CliError(`cannot open snapshot ${path}: ${describeFsError(error)}`)
   }
-  if (size > DEFAULT_MAX_SNAPSHOT_BYTES) {
-    throw new CliError(`snapshot ${path} is ${size} bytes, above the ${DEFAULT_MAX_SNAPSHOT_BYTES}-byte limit`)
+  if (size > MAX_SNAPSHOT_FILE_BYTES) {
+    throw new CliError(`snapshot ${path} is ${size} bytes, above the ${MAX_SNAPSHOT_FILE_BYTES}-byte limit`)
   }
-  let bytes: Uint8Array
+  // Read in parts, so snapshots over the 2 GiB of one readFile load too.
   try {
-    bytes = await readFile(path)
+    return await loadSnapshotFile(path, { maxSnapshotBytes: MAX_SNAPSHOT_FILE_BYTES })
   } catch (error) {
+    if (error instanceof RelatedArticlesError) return inFile(path, error)
     throw new CliError(`cannot read snapshot ${path}: ${describeFsError(error)}`)
-  }
-  try {
-    return RelatedIndex.deserialize(bytes)
-  } catch (error) {
-    return inFile(path, error)
   }
 }
