@@ -91,7 +91,8 @@ export interface AddStreamOptions {
    * Worker threads that validate and analyse the articles (the bulk of a build), 1 to 64, while
    * this thread reads the source and stores the analysed batches; the index is the same as with
    * one thread. Articles cross to the threads by structured clone (only their documented fields).
-   * Defaults to 1 (no threads).
+   * Each thread loads the language model when it starts (about a second), so threads pay off
+   * for large loads only. Defaults to 1 (no threads).
    */
   threads?: number
 }
