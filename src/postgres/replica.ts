@@ -64,7 +64,9 @@ export interface ReplicaChange {
  * ```
  */
 export interface ReplicaLogEvent {
+  /** How much it matters: `info`, `warn` or `error`. */
   level: 'info' | 'warn' | 'error'
+  /** One line saying what happened, naming the row or table. */
   message: string
   /** The article id, for a skipped row. */
   id?: string
