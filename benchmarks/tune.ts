@@ -11,9 +11,9 @@
  * - Objective (`lib/tune-search.ts`): per dataset, the mean over queries of `--metric` (default:
  *   the mean of nDCG@10 and MAP at grade 2, ranking depth 100 as in quality.ts), then the plain
  *   mean over datasets, so every labelled set weighs the same and none can win by its size.
- *   Floors: a value that leaves any dataset more than 0.005 below its score under the shipped
- *   defaults is refused, so one set's gain cannot hide another's loss (`--no-guard` only flags
- *   such moves).
+ *   Floors: a value that leaves any dataset's nDCG@10 or MAP more than 0.0005 below its score
+ *   under the shipped defaults is refused, so one set's gain cannot hide another's loss
+ *   (`--no-guard` turns floors off; losses over 0.005 are flagged either way).
  * - Ties: grid values within 0.002 of the best objective count as equal; the default wins a tie,
  *   then the current value, then the value nearest the default.
  * - Cross-validation: each dataset's queries are split into `--folds` folds by group (AllSides
@@ -45,6 +45,7 @@ import { EvaluationPool, type DatasetInfo, type EvaluationRecord, type QueryScor
 import { metricLabel, movesTable, parameterTable, renderTunedModule, scoreTable } from './lib/tune-report.js'
 import {
   FLAG_LOSS,
+  FLOOR_LOSS,
   TIE_TOLERANCE,
   coordinateAscent,
   scoreOn,
@@ -177,7 +178,7 @@ async function main(): Promise<void> {
     console.log(`Tuning related-articles: Node ${environment.node}, ${environment.cores} × ${environment.cpu}`)
     console.log(
       `Objective: ${metricLabel(args.metric)} at depth ${DEPTH}, mean over datasets; coordinate ascent, at most ${args.rounds} rounds; ` +
-        `ties within ${TIE_TOLERANCE} keep the default; moves losing > ${FLAG_LOSS} on a dataset ${args.guard ? 'refused' : 'flagged'}.`,
+        `ties within ${TIE_TOLERANCE} keep the default; ${args.guard ? `moves leaving a dataset's nDCG@10 or MAP more than ${FLOOR_LOSS} below the defaults refused` : 'floors off'}; losses > ${FLAG_LOSS} flagged.`,
     )
     console.log(`Cross-validation: ${args.folds} folds grouped by story / topic set, seed ${args.seed}.`)
     for (const info of datasets) {
@@ -273,6 +274,7 @@ async function main(): Promise<void> {
       depth: DEPTH,
       tieTolerance: TIE_TOLERANCE,
       flagLoss: FLAG_LOSS,
+      floorLoss: FLOOR_LOSS,
       guard: args.guard,
       data: datasets.map((info) => ({
         name: info.name,

@@ -96,7 +96,9 @@ export function validateArticle(value: unknown, where = 'article', requireId = t
       throw invalid('INVALID_ARTICLE', 'publishedAt', 'an ISO 8601 date string or a valid Date', v.publishedAt, id)
     }
     time = t
-    article.publishedAt = v.publishedAt as string | Date
+    // A Date is copied: the caller may change theirs later (setTime), and what is stored, returned
+    // by get() and written to snapshots must stay what was validated.
+    article.publishedAt = v.publishedAt instanceof Date ? new Date(t) : (v.publishedAt as string)
   }
   for (const field of ['section', 'source', 'url'] as const) {
     const f = v[field]

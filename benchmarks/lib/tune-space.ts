@@ -131,8 +131,8 @@ const PARAMETER_SPECS: readonly Parameter[] = [
     name: 'halfLifeDays',
     path: 'halfLifeDays',
     level: 'query',
-    values: [7, 14, 30, 90],
-    why: 'a week to a quarter (follow-ups run to about 90 days at the 95th percentile on GVA), roughly doubling; inactive when weights.time is 0',
+    values: [7, 14, 30, 90, 180, 365],
+    why: 'a week to a year, roughly doubling: follow-ups run to about 90 days at the 95th percentile on GVA, and a long half-life only separates stories months apart; inactive when weights.time is 0',
   },
 ]
 

@@ -5,6 +5,7 @@
 import { invalid, RelatedArticlesError } from '../errors.js'
 import { DEFAULT_DEMONYMS } from './demonyms.js'
 import { type AnalysedField, entityKey, type EntitySettings, extractEntities } from './entities.js'
+import { type CleaningRules, cleanText, compileCleaning, type RemovedLine } from './furniture.js'
 import {
   type ClutterMatcher,
   compileClutter,
@@ -16,6 +17,7 @@ import {
   removeClutter,
   stripHtml,
 } from './normalize.js'
+import { stripTitleSuffix } from './title-suffix.js'
 import { getStemmer, isStemmerName, STEMMER_NAMES, type StemFunction } from './stemmers.js'
 import type { Analysis, AnalysisInput, StemmerName } from './types.js'
 import { readTokens, type TokenArrays } from './wink.js'
@@ -67,6 +69,26 @@ export interface AnalyzerOptions {
    */
   inlineClutter?: readonly string[]
   /**
+   * Whether page furniture is removed: the clutter list, crawler junk, a trailing "Related
+   * Articles" box, teasers of other stories, share bars, a site's own lines (`siteFurniture`) and
+   * headline suffixes naming the outlet. `false` keeps the text as it is after HTML and Unicode
+   * clean-up (nothing removed at all). Defaults to `true`; see the README's "Cleaning" section.
+   */
+  furniture?: boolean
+  /**
+   * Extra headings that open a page's trailing furniture box, besides `FURNITURE_HEADINGS`
+   * ("Related Articles", "More from …"): a line equal to one (case-insensitively, ignoring
+   * trailing punctuation) ends the story when enough story precedes it. Defaults to `[]`.
+   */
+  headings?: readonly string[]
+  /**
+   * A site's own furniture lines, by `source` ("wral.com" → its footer and prompts): a body line
+   * equal to one of its site's lines (case-insensitively, ignoring trailing punctuation) is
+   * removed. Sources match case-insensitively, without a leading "www.". `learnSiteFurniture`
+   * finds such lines in an archive. Defaults to `{}`.
+   */
+  siteFurniture?: Readonly<Record<string, readonly string[]>>
+  /**
    * Demonyms and short names mapped to places ("Ukrainian" → "Ukraine"). Keys are folded and
    * lower-cased before use. Replaces the default table; spread it to extend.
    * Defaults to {@link DEFAULT_DEMONYMS}.
@@ -105,6 +127,9 @@ export const DEFAULT_ANALYZER_OPTIONS: Readonly<Required<AnalyzerOptions>> = Obj
   stemmer: 'porter',
   clutter: DEFAULT_CLUTTER,
   inlineClutter: DEFAULT_INLINE_CLUTTER,
+  furniture: true,
+  headings: Object.freeze([]),
+  siteFurniture: Object.freeze({}),
   demonyms: DEFAULT_DEMONYMS,
   leadSentences: 2,
   minTermLength: 2,
@@ -124,10 +149,60 @@ export const DEFAULT_ANALYZER_OPTIONS: Readonly<Required<AnalyzerOptions>> = Obj
 export interface Analyzer {
   /** The options in force, defaults filled in. */
   readonly options: Readonly<Required<AnalyzerOptions>>
-  /** Analyses one article. Throws `INVALID_ARTICLE` if a field has the wrong type; never on content. */
-  analyze(input: AnalysisInput): Analysis
-  /** The text normalisation used by `analyze`: HTML to text, Unicode clean-up, clutter removal. */
-  normalize(text: string): string
+  /**
+   * Analyses one article. Throws `INVALID_ARTICLE` if a field has the wrong type; never on content.
+   * With `{ explain: true }` the result also lists the lines cleaning removed (`removed`).
+   */
+  analyze(input: AnalysisInput, options?: ExplainOptions): Analysis
+  /**
+   * The body normalisation used by `analyze`: HTML to text, Unicode clean-up, furniture and
+   * clutter removal. `source` selects the site's own furniture lines (`siteFurniture`).
+   */
+  normalize(text: string, options?: NormalizeOptions & { explain?: false }): string
+  /** With `explain: true`: the normalised text and every removed line with the reason (`kind`). */
+  normalize(text: string, options: NormalizeOptions & { explain: true }): CleanedText
+}
+
+/**
+ * Options of {@link Analyzer.analyze} beyond the article.
+ *
+ * @example
+ * ```ts
+ * const { removed } = createAnalyzer().analyze({ title: 'Man shot', body: page, source: 'wral.com' }, { explain: true })
+ * ```
+ */
+export interface ExplainOptions {
+  /** Also report the lines that cleaning removed, in `Analysis.removed`. Defaults to `false`. */
+  explain?: boolean
+}
+
+/**
+ * Options of {@link Analyzer.normalize}.
+ *
+ * @example
+ * ```ts
+ * const { text, removed } = analyzer.normalize(page, { source: 'wral.com', explain: true })
+ * ```
+ */
+export interface NormalizeOptions extends ExplainOptions {
+  /** The article's site (its `source`), for `siteFurniture`. */
+  source?: string
+}
+
+/**
+ * What `normalize(text, { explain: true })` returns: the text and what was removed.
+ *
+ * @example
+ * ```ts
+ * createAnalyzer().normalize('Police said the man fled.\nPlease enable Javascript to watch this video', { explain: true })
+ * // { text: 'Police said the man fled.', removed: [{ field: 'body', line: 2, text: 'Please enable …', kind: 'junk' }] }
+ * ```
+ */
+export interface CleanedText {
+  /** The normalised text, as `normalize(text)` returns it. */
+  text: string
+  /** The removed lines in text order. Inline phrases ("… days. Advertisement Speaking …") are not listed. */
+  removed: RemovedLine[]
 }
 
 const OPTION_NAMES = Object.keys(DEFAULT_ANALYZER_OPTIONS) as (keyof AnalyzerOptions)[]
@@ -160,6 +235,7 @@ export function createAnalyzer(options?: AnalyzerOptions): Analyzer {
   const resolved = resolveOptions(options)
   const stem: StemFunction = getStemmer(resolved.stemmer)
   const clutter: ClutterMatcher = compileClutter(resolved.clutter, resolved.inlineClutter)
+  const cleaning: CleaningRules = compileCleaning(clutter, resolved)
   const extraStopWords = new Set(resolved.stopWords.map((word) => entityKey(word)))
   const demonyms = new Map<string, string>()
   for (const [demonym, place] of Object.entries(resolved.demonyms)) demonyms.set(entityKey(demonym), place)
@@ -174,8 +250,32 @@ export function createAnalyzer(options?: AnalyzerOptions): Analyzer {
   // articles almost every token is one Map lookup.
   const words = new Map<string, string>()
 
-  function normalize(text: string): string {
-    return removeClutter(normalizeUnicode(stripHtml(text)), clutter)
+  function cleanBody(text: string, source: string | undefined, removed?: RemovedLine[]): string {
+    return cleanText(normalizeUnicode(stripHtml(text)), cleaning, source, removed)
+  }
+
+  function cleanTitle(text: string, source: string | undefined, removed?: RemovedLine[]): string {
+    const plain = normalizeUnicode(stripHtml(text))
+    if (!resolved.furniture) return plain
+    const { title, suffix, prefix } = stripTitleSuffix(removeClutter(plain, clutter), source)
+    if (removed !== undefined) {
+      if (prefix !== '') removed.push({ field: 'title', line: 1, text: prefix.trim(), kind: 'suffix' })
+      if (suffix !== '') removed.push({ field: 'title', line: 1, text: suffix.trim(), kind: 'suffix' })
+    }
+    return title
+  }
+
+  function normalize(text: string, options?: NormalizeOptions & { explain?: false }): string
+  function normalize(text: string, options: NormalizeOptions & { explain: true }): CleanedText
+  function normalize(text: string, options?: NormalizeOptions): string | CleanedText {
+    if (typeof text !== 'string') throw invalid('INVALID_ARTICLE', 'text', 'a string', text)
+    if (options === undefined) return cleanBody(text, undefined)
+    if (!isPlainObject(options)) throw invalid('INVALID_OPTION', 'options', 'an object', options)
+    const source = options.source
+    if (source !== undefined && typeof source !== 'string') throw invalid('INVALID_OPTION', 'source', 'a string', source)
+    if (options.explain !== true) return cleanBody(text, source)
+    const removed: RemovedLine[] = []
+    return { text: cleanBody(text, source, removed), removed }
   }
 
   function classify(word: string, tokens: TokenArrays, index: number): string {
@@ -198,8 +298,7 @@ export function createAnalyzer(options?: AnalyzerOptions): Analyzer {
     stems: Map<string, string>
   }
 
-  function prepare(raw: string, kind: 'title' | 'body', firstPosition: number): { field: AnalysedField; counts: FieldCounts; words: number } {
-    const text = normalize(raw)
+  function prepare(text: string, kind: 'title' | 'body', firstPosition: number): { field: AnalysedField; counts: FieldCounts; words: number } {
     const { folded, offsets } = foldForTokenizer(text)
     const tokens = readTokens(folded)
     const { values, normals } = tokens
@@ -272,16 +371,20 @@ export function createAnalyzer(options?: AnalyzerOptions): Analyzer {
     return { title: titleTerms, body: bodyTerms, surfaces }
   }
 
-  function analyzeArticle(input: AnalysisInput): Analysis {
+  function analyzeArticle(input: AnalysisInput, options?: ExplainOptions): Analysis {
     validateInput(input)
+    if (options !== undefined && !isPlainObject(options)) throw invalid('INVALID_OPTION', 'options', 'an object', options)
+    const removed: RemovedLine[] | undefined = options?.explain === true ? [] : undefined
     // Cleared between articles only, so every word of the article stays cached while it is read.
     if (words.size >= WORD_CACHE_LIMIT) words.clear()
-    const title = prepare(input.title, 'title', 0)
-    const body = prepare(input.body, 'body', title.words)
+    const title = prepare(cleanTitle(input.title, input.source, removed), 'title', 0)
+    const body = prepare(cleanBody(input.body, input.source, removed), 'body', title.words)
     const wordCount = title.words + body.words
     const entities = extractEntities(title.field, body.field, settings, input.entities ?? [], input.tags ?? [], wordCount)
     const { title: titleTerms, body: bodyTerms, surfaces } = summarize(title.counts, body.counts)
-    return { title: titleTerms, body: bodyTerms, entities, surfaces, wordCount }
+    const analysis: Analysis = { title: titleTerms, body: bodyTerms, entities, surfaces, wordCount }
+    if (removed !== undefined) analysis.removed = removed
+    return analysis
   }
 
   return Object.freeze({
@@ -345,6 +448,15 @@ function resolveOptions(options: AnalyzerOptions | undefined): Readonly<Required
   checkArray(inlineClutter, 'inlineClutter', 'a non-empty string', (item) => typeof item === 'string' && item.trim() !== '')
   const stopWords = value('stopWords')
   checkArray(stopWords, 'stopWords', 'a string', (item) => typeof item === 'string')
+  const furniture = value('furniture')
+  if (typeof furniture !== 'boolean') throw invalid('INVALID_OPTION', 'furniture', 'true or false', furniture)
+  const headings = value('headings')
+  checkArray(headings, 'headings', 'a non-empty string', (item) => typeof item === 'string' && item.trim() !== '')
+  const siteFurniture = value('siteFurniture')
+  if (!isPlainObject(siteFurniture)) throw invalid('INVALID_OPTION', 'siteFurniture', 'an object mapping sources to arrays of lines', siteFurniture)
+  for (const [source, lines] of Object.entries(siteFurniture)) {
+    checkArray(lines, `siteFurniture.${source}`, 'a string', (item) => typeof item === 'string')
+  }
 
   const demonyms = value('demonyms')
   if (!isPlainObject(demonyms)) throw invalid('INVALID_OPTION', 'demonyms', 'an object mapping demonyms to place names', demonyms)
@@ -364,7 +476,7 @@ function resolveOptions(options: AnalyzerOptions | undefined): Readonly<Required
   if (numbers !== 'all' && numbers !== 'years' && numbers !== 'none') {
     throw invalid('INVALID_OPTION', 'numbers', "one of 'all', 'years' or 'none'", numbers)
   }
-  return Object.freeze({ stemmer, clutter, inlineClutter, demonyms, leadSentences, minTermLength, numbers, stopWords })
+  return Object.freeze({ stemmer, clutter, inlineClutter, furniture, headings, siteFurniture, demonyms, leadSentences, minTermLength, numbers, stopWords })
 }
 
 /** Checks an array option item by item; `itemExpected` reads like "a string". */
@@ -384,6 +496,7 @@ export function validateInput(input: AnalysisInput): void {
   const id = typeof maybeId === 'string' ? maybeId : undefined
   if (typeof input.title !== 'string') throw invalid('INVALID_ARTICLE', 'title', 'a string', input.title, id)
   if (typeof input.body !== 'string') throw invalid('INVALID_ARTICLE', 'body', 'a string', input.body, id)
+  if (input.source !== undefined && typeof input.source !== 'string') throw invalid('INVALID_ARTICLE', 'source', 'a string', input.source, id)
   for (const name of ['tags', 'entities'] as const) {
     const list: unknown = input[name]
     if (list === undefined) continue

@@ -77,14 +77,10 @@ export const DEFAULT_CLUTTER: readonly (string | RegExp)[] = Object.freeze([
   'AP',
   'AFP',
   /^explore what .{1,80} can do for you$/i,
-  // Crawler junk from news sites' video players, captcha and e-mail-a-friend forms.
-  /^please enable javascript to (?:watch|view|play) this (?:video|content)$/i,
-  /^you must enter the characters with black color that stand out from the other characters$/i,
-  /^(?:message:\s*\*?\s*)?a friend wanted you to see this item from \S+/i,
-  /^e-?mail this (?:story|article|page)? ?to a friend$/i,
   /^(?:\d{1,4}|an?|one) (?:sec(?:ond)?s?|min(?:ute)?s?|h(?:ou)?rs?|days?|weeks?|months?|years?) ago$/i,
-  // "Updated: 14 July 2025, 10:02" and the like: a stamp word, then a date or time with a digit.
-  /^(?:updated|published|posted|last updated):? [^\n]{0,40}\d[^\n]{0,40}$/i,
+  // "Updated: 14 July 2025, 10:02" and the like: a stamp word, then a date or time (a digit, a
+  // weekday or a month first), so "Posted propane prices were unchanged at 110 dlrs" stays.
+  /^(?:updated|published|posted|last updated)(?::| at| on)? (?:\d|(?:mon|tue|wed|thu|fri|sat|sun|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b)[^\n]{0,80}$/i,
   // A byline line: "- South China Morning Post" (a dash, then one to six capitalised words).
   /^-\s*[A-Z][\w&.'-]*(?: [A-Z][\w&.'-]*){0,5}$/,
 ])
@@ -161,14 +157,15 @@ export interface ClutterMatcher {
   readonly inlinePhrases: readonly string[]
 }
 
-/** The comparable form of a short line: lower-case, single-spaced, no trailing punctuation. */
-function lineKey(line: string): string {
+/** The comparable form of a short line: lower-case, single-spaced, no trailing punctuation. @internal */
+export function lineKey(line: string): string {
   return trimTrailingPunctuation(line.trim()).toLowerCase().replace(/\s+/g, ' ')
 }
 
 const TRAILING_PUNCTUATION = new Set(['.', ',', ':', ';', '!', '?', '\u2026', ' ', '\t', '-', '|', '>'])
 
-function trimTrailingPunctuation(line: string): string {
+/** The line without trailing punctuation, spaces, dashes, bars or `>`. @internal */
+export function trimTrailingPunctuation(line: string): string {
   let end = line.length
   while (end > 0 && TRAILING_PUNCTUATION.has(line[end - 1] as string)) end--
   return line.slice(0, end)
@@ -209,7 +206,12 @@ export function compileClutter(clutter: readonly (string | RegExp)[], inline: re
  * phrases where they stand as sentences of their own. Line breaks are kept so sentences stay apart.
  */
 export function removeClutter(text: string, matcher: ClutterMatcher): string {
-  let result = removeClutterLines(text, matcher)
+  return removeInlineClutter(removeClutterLines(text, matcher), matcher)
+}
+
+/** Removes the matcher's inline clutter phrases where they stand as sentences of their own. @internal */
+export function removeInlineClutter(text: string, matcher: ClutterMatcher): string {
+  let result = text
   const inline = matcher.inline
   if (inline !== undefined && matcher.inlinePhrases.some((phrase) => result.includes(phrase))) {
     // Repeat while something is removed: "Advertisement More to follow" needs two passes, and each
@@ -225,55 +227,15 @@ export function removeClutter(text: string, matcher: ClutterMatcher): string {
   return result
 }
 
-/**
- * Headings that open a page's trailing furniture box ("Related Articles" followed by teasers of
- * other stories). When such a heading stands as a whole line and enough story precedes it, the
- * story ends there and everything after it is dropped, so the box's teasers never reach the terms.
- * A heading word inside a sentence never cuts: only a line equal to a heading does.
- */
-export const FURNITURE_HEADINGS: readonly string[] = Object.freeze([
-  'related articles', 'related stories', 'related content', 'related coverage', 'related',
-  'you may also like', 'you might also like', 'recommended', 'recommended for you',
-  'most popular', 'most read', 'hashtags', 'more stories', 'more news', 'read next',
-])
-
-/** Story characters that must precede a furniture heading before it may end the text. */
-export const MIN_STORY_BEFORE_FURNITURE = 400
-
-const FURNITURE_HEADING_SET: ReadonlySet<string> = new Set(FURNITURE_HEADINGS)
-
-function isFurnitureHeading(line: string): boolean {
-  if (line.length > 80) return false
-  const key = lineKey(line)
-  return FURNITURE_HEADING_SET.has(key) || /^more from [\w .'&-]{1,60}$/.test(key)
-}
-
 function removeClutterLines(text: string, matcher: ClutterMatcher): string {
   if (matcher.lines.size === 0 && matcher.patterns.length === 0) return text
-  const kept: string[] = []
-  let removed = false
-  let storyChars = 0
-  let start = 0
-  const n = text.length
-  while (start <= n) {
-    let end = text.indexOf('\n', start)
-    if (end === -1) end = n
-    const line = text.slice(start, end)
-    if (storyChars >= MIN_STORY_BEFORE_FURNITURE && isFurnitureHeading(line)) {
-      removed = true
-      break
-    }
-    if (line.length <= MAX_CLUTTER_LINE_LENGTH && isClutterLine(line, matcher)) removed = true
-    else {
-      kept.push(line)
-      storyChars += line.trim().length
-    }
-    start = end + 1
-  }
-  return removed ? kept.join('\n') : text
+  const lines = text.split('\n')
+  const kept = lines.filter((line) => !(line.length <= MAX_CLUTTER_LINE_LENGTH && isClutterLine(line, matcher)))
+  return kept.length === lines.length ? text : kept.join('\n')
 }
 
-function isClutterLine(line: string, matcher: ClutterMatcher): boolean {
+/** Whether a line is on the clutter list (see {@link DEFAULT_CLUTTER}). @internal */
+export function isClutterLine(line: string, matcher: ClutterMatcher): boolean {
   if (line.length === 0) return false
   if (line.length <= matcher.longestLine && matcher.lines.has(lineKey(line))) return true
   if (matcher.patterns.length === 0) return false

@@ -2,6 +2,7 @@
  * The contract between the analysis stage and the later stages. Later stages take an
  * {@link Analysis}, never raw text, so analysis can be cached, swapped or run elsewhere.
  */
+import type { RemovedLine } from './furniture.js'
 
 /**
  * Names of the stemmers that can be selected. `none` keeps lower-cased words as they are.
@@ -77,6 +78,8 @@ export interface Analysis {
   surfaces: Map<string, string>
   /** Number of word tokens read (title and body), before stop-word removal. */
   wordCount: number
+  /** Lines removed by cleaning, with the reason; only with `analyzer.analyze(input, { explain: true })`. */
+  removed?: RemovedLine[]
 }
 
 /**
@@ -96,4 +99,6 @@ export interface AnalysisInput {
   tags?: readonly string[]
   /** Entity names the caller already knows, merged in (origin `supplied`). */
   entities?: readonly string[]
+  /** The article's site ("wral.com"), for its own furniture lines (`siteFurniture`). */
+  source?: string
 }

@@ -71,7 +71,7 @@ export async function batchCommand(argv: string[], io: CliIo): Promise<number> {
   }
 
   const progress = createProgress(io.stderr, values.quiet === true)
-  const index = buildIndex(read, config.index, progress, path)
+  const index = await buildIndex(read, config.index, progress, path)
   let lists
   try {
     lists = index.iterateRelated({ ...query, ids, onProgress: ({ done }) => progress.update(done) })
@@ -104,7 +104,7 @@ export async function indexCommand(argv: string[], io: CliIo): Promise<number> {
   const config = await readConfig(values.config as string | undefined)
   checkOptions(config.index, config.query)
   const read = await readArticlesReporting(path, values['skip-invalid'] === true, io.stderr)
-  const index = buildIndex(read, config.index, createProgress(io.stderr, values.quiet === true), path)
+  const index = await buildIndex(read, config.index, createProgress(io.stderr, values.quiet === true), path)
   await writeAtomically(output, index.serialize())
   return 0
 }

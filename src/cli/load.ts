@@ -80,8 +80,11 @@ export async function readArticlesReporting(
   return read
 }
 
-/** Builds an index of the articles with a progress bar (articles analysed, rate, ETA). */
-export function buildIndex(read: ArticleLines, options: RelatedIndexOptions, progress: Progress, path: string): RelatedIndex {
+/**
+ * Builds an index of the articles with a progress bar (articles stored, rate, ETA), in batches
+ * (`addStream`), so that memory beyond the index is one batch's analyses, not the whole file's.
+ */
+export async function buildIndex(read: ArticleLines, options: RelatedIndexOptions, progress: Progress, path: string): Promise<RelatedIndex> {
   let index: RelatedIndex
   try {
     index = new RelatedIndex(options)
@@ -91,7 +94,7 @@ export function buildIndex(read: ArticleLines, options: RelatedIndexOptions, pro
   const total = read.articles.length
   progress.start('indexing', total, 'articles')
   try {
-    index.addAll(read.articles, { onProgress: ({ done }) => progress.update(done) })
+    await index.addStream(read.articles, { onProgress: ({ done }) => progress.update(done) })
   } catch (error) {
     // Lines were validated while reading; this is a limit of the index (such as article size).
     const position = /^articles\[(\d+)\]/.exec(messageOf(error))

@@ -322,13 +322,13 @@ export class QueryEngine {
   private scoreOf(s: number, profile: QueryProfile, active: SignalWeights, q: ResolvedQueryOptions): number {
     const { text: wt, entities: we, tags: wg, time: wtime, embedding: wemb } = active
     const text = ratio(this.accText[s] as number, this.textNorms[s] as number)
-    let sum = wt * text
+    const entities = we > 0 ? ratio(this.accEntities[s] as number, this.entityNorms[s] as number) : 0
+    let sum = wt * text + we * entities
     let weightSum = wt + we
-    if (we > 0) sum += we * ratio(this.accEntities[s] as number, this.entityNorms[s] as number)
     const t = wtime > 0 ? (this.times[s] as number) : NaN
     const tagNorm = wg > 0 ? (this.tagNorms[s] as number) : 0
     if (tagNorm > 0 || t === t) {
-      const share = contextShare(weightSum > 0 ? sum / weightSum : 0, q.contextGate)
+      const share = pairContextShare(active, text, entities, q.contextGate)
       if (tagNorm > 0) {
         sum += wg * share * ratio(this.accTags[s] as number, tagNorm)
         weightSum += wg * share
@@ -409,8 +409,7 @@ export class QueryEngine {
     const text = ratio(this.accText[slot] as number, this.textNorms[slot] as number)
     const entities = ratio(this.accEntities[slot] as number, this.entityNorms[slot] as number)
     const contentWeight = active.text + active.entities
-    const content = contentWeight > 0 ? (active.text * text + active.entities * entities) / contentWeight : 0
-    const share = contextShare(content, q.contextGate)
+    const share = pairContextShare(active, text, entities, q.contextGate)
     const tagWeight = active.tags > 0 && (this.tagNorms[slot] as number) > 0 ? active.tags * share : 0
     const timeWeight = active.time > 0 && !Number.isNaN(time) ? active.time * share : 0
     return {
@@ -740,4 +739,14 @@ function heapReplaceMin(heap: Float64Array, size: number, score: number): void {
     j = child
   }
   heap[j] = score
+}
+
+/**
+ * The share of the context weights (tags, time) one pair earns: {@link contextShare} of its
+ * content similarity, the weighted mean of text and entities. One formula for scoring and for the
+ * weights a result reports, so its contributions always sum to its score.
+ */
+function pairContextShare(active: SignalWeights, text: number, entities: number, gate: number): number {
+  const contentWeight = active.text + active.entities
+  return contextShare(contentWeight > 0 ? (active.text * text + active.entities * entities) / contentWeight : 0, gate)
 }

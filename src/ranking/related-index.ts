@@ -1,4 +1,4 @@
-import type { Analyzer } from '../analysis/index.js'
+import type { Analyzer, AnalyzerOptions } from '../analysis/index.js'
 import { createAnalyzer } from '../analysis/index.js'
 import type { Article, Draft } from '../article.js'
 import { limitArticleLength, validateArticle } from '../article.js'
@@ -8,6 +8,7 @@ import { needsNonNegative } from './embedding-similarity.js'
 import type { ArticleFeatures } from '../index/store.js'
 import { ArticleStore } from '../index/store.js'
 import { QueryEngine } from './engine.js'
+import { affectedSlots } from './affected.js'
 import { toFeatures } from './features.js'
 import type { RelatedIndexOptions, RelatedOptions, ResolvedIndexOptions, ResolvedQueryOptions } from './options.js'
 import { resolveIndexOptions, resolveQueryOptions } from './options.js'
@@ -30,7 +31,7 @@ import { LIBRARY_VERSION } from '../version.js'
 export interface ProgressEvent {
   /** Articles processed so far. */
   done: number
-  /** Articles in all, when the input's length is known. */
+  /** Articles in all (the input is read to its end before the first is analysed, so it is always known). */
   total: number | undefined
 }
 
@@ -63,6 +64,58 @@ export interface AffectedByOptions {
   k?: number
 }
 
+/**
+ * Options of {@link RelatedIndex.addStream}.
+ *
+ * @example
+ * ```ts
+ * await index.addStream(readArticles('archive.jsonl'), { batchSize: 2000, onProgress: ({ done }) => console.log(done) })
+ * ```
+ */
+export interface AddStreamOptions {
+  /**
+   * Articles analysed and stored together, all or nothing. The working set of the load is one
+   * batch's articles and their analyses; the event loop is free between batches. 1 to 100,000;
+   * defaults to {@link DEFAULT_STREAM_BATCH_SIZE}.
+   */
+  batchSize?: number
+  /**
+   * Called after each batch is stored, with the articles stored so far by this call (`total`
+   * when the source is an array). It may query and change the index.
+   */
+  onProgress?: (progress: ProgressEvent) => void
+  /** Stops the load between two batches: the batches stored stay, and the promise rejects with the signal's reason. */
+  signal?: AbortSignal
+}
+
+/**
+ * What {@link RelatedIndex.addStream} did.
+ *
+ * @example
+ * ```ts
+ * const { added } = await index.addStream(articles)
+ * console.log(`${added} articles stored, ${index.size} in the index`)
+ * ```
+ */
+export interface AddStreamResult {
+  /** Articles stored by this call. */
+  added: number
+}
+
+/**
+ * Default {@link AddStreamOptions.batchSize}: large enough to amortise the per-batch work, small
+ * enough that a batch's analyses are a few MB.
+ *
+ * @example
+ * ```ts
+ * await index.addStream(articles, { batchSize: DEFAULT_STREAM_BATCH_SIZE * 4 }) // fewer, larger batches
+ * ```
+ */
+export const DEFAULT_STREAM_BATCH_SIZE = 1000
+
+/** Largest {@link AddStreamOptions.batchSize}. */
+const MAX_STREAM_BATCH_SIZE = 100_000
+
 interface Prepared {
   article: Article
   time: number
@@ -88,13 +141,20 @@ export class RelatedIndex {
   private readonly store = new ArticleStore()
   private readonly engine: QueryEngine
   private analysed = 0
+  /** Bulk loads under way: `addAll` leaves its pools untrimmed meanwhile (the load trims once at its end). */
+  private bulkLoads = 0
   /** Depth of caller callbacks running now: a query's `filter`, `addAll`'s `onProgress`. */
   private inFilter = 0
   private inProgress = 0
+  /** Depth of input reading: `addAll`'s iterable, or an article's getters while it is validated. */
+  private reading = 0
 
   /** @throws RelatedArticlesError `INVALID_OPTION` for an unknown option or a value out of range. */
   constructor(options: RelatedIndexOptions = {}) {
-    this.resolved = resolveIndexOptions(options)
+    const resolved = resolveIndexOptions(options)
+    // The index keeps its own copy of the analysis options: a caller who later pushes a RegExp
+    // into their clutter list or changes the stemmer must not change what is serialised.
+    this.resolved = { ...resolved, analysis: copyAnalysisOptions(resolved.analysis) }
     this.analyzer = createAnalyzer(this.resolved.analysis)
     this.engine = new QueryEngine(this.store, this.resolved)
   }
@@ -140,6 +200,14 @@ export class RelatedIndex {
    */
   warmUp(): void {
     this.analyzer.analyze({ title: 'Warm-up', body: 'The model loads on first use. This sentence loads it now.' })
+    this.readyForQueries()
+  }
+
+  /** Computes what the first query would otherwise compute (idf values and document norms of every field). */
+  private readyForQueries(): void {
+    this.store.text.documentNorms()
+    this.store.entities.documentNorms()
+    this.store.tags.documentNorms()
   }
 
   /** Whether an article with this id is stored. */
@@ -156,8 +224,9 @@ export class RelatedIndex {
     const slot = this.store.slotOf(id)
     if (slot === undefined) return undefined
     const article = this.store.articleAt(slot)
+    if (article === undefined) return undefined
     const embedding = this.store.embeddings.vector(slot)
-    return article === undefined || embedding === undefined ? article : Object.freeze({ ...article, embedding: embedding.slice() })
+    return embedding === undefined ? exposed(article) : Object.freeze({ ...exposed(article), embedding: embedding.slice() })
   }
 
   /** Ids of every stored article, in no particular order. */
@@ -173,14 +242,17 @@ export class RelatedIndex {
    */
   add(article: Article): void {
     this.checkIdle('add', false)
-    const prepared = this.prepare(article, this.store.embeddings.dimension)
+    const prepared = this.reader(() => this.prepare(article, this.store.embeddings.dimension))
     if (this.store.slotOf(prepared.article.id) !== undefined) throw duplicate(prepared.article.id)
     this.commit(prepared)
   }
 
   /**
-   * Adds many articles, all or nothing: every article is validated and analysed before the
-   * first is stored, so an error at the last one leaves the index as it was.
+   * Adds many articles, all or nothing: the input is read to its end (a generator runs to
+   * completion), then every article is validated and analysed before the first is stored, so an
+   * error at the last one leaves the index as it was. Caller code that runs meanwhile (a
+   * generator's body, a getter on an article, `onProgress`) may query the index but not change
+   * it: `add`, `update`, `remove` or `addAll` from there throw `INVALID_STATE`.
    *
    * @example
    * ```ts
@@ -198,37 +270,123 @@ export class RelatedIndex {
     if (onProgress !== undefined && typeof onProgress !== 'function') {
       throw invalid('INVALID_OPTION', 'onProgress', 'a function', onProgress)
     }
-    const total = Array.isArray(articles) ? articles.length : undefined
-    const batch: Prepared[] = []
-    const seen = new Set<string>()
-    let position = 0
-    // The first embedding of the batch sets the dimension when the index holds none.
-    let dimension = this.store.embeddings.dimension
-    for (const article of articles) {
-      let prepared: Prepared
-      try {
-        prepared = this.prepare(article, dimension)
-      } catch (error) {
-        throw withPosition(error, position)
-      }
-      if (prepared.embedding !== undefined) dimension = prepared.embedding.length
-      const id = prepared.article.id
-      if (seen.has(id) || this.store.slotOf(id) !== undefined) throw withPosition(duplicate(id), position)
-      seen.add(id)
-      batch.push(prepared)
-      position++
-      if (onProgress !== undefined) {
-        this.inProgress++
+    // The whole input is read and checked before anything is stored. A generator or a getter is
+    // caller code running in the middle of the batch: while it runs the index refuses changes
+    // (INVALID_STATE), so the batch is checked against the store it is committed to.
+    const batch = this.reader(() => {
+      const items: unknown[] = []
+      for (const article of articles) items.push(article)
+      const total = items.length
+      const prepared: Prepared[] = []
+      const seen = new Set<string>()
+      // The first embedding of the batch sets the dimension when the index holds none.
+      let dimension = this.store.embeddings.dimension
+      for (let position = 0; position < total; position++) {
+        let p: Prepared
         try {
-          onProgress({ done: position, total })
-        } finally {
-          this.inProgress--
+          p = this.prepare(items[position], dimension)
+        } catch (error) {
+          throw withPosition(error, position)
+        }
+        if (p.embedding !== undefined) dimension = p.embedding.length
+        const id = p.article.id
+        if (seen.has(id) || this.store.slotOf(id) !== undefined) throw withPosition(duplicate(id), position)
+        seen.add(id)
+        prepared.push(p)
+        if (onProgress !== undefined) {
+          this.inProgress++
+          try {
+            onProgress({ done: position + 1, total })
+          } finally {
+            this.inProgress--
+          }
         }
       }
-    }
+      return prepared
+    })
     for (const prepared of batch) this.commit(prepared)
     // Pools grow by doubling; after a batch, give the spare room back.
-    if (batch.length > 1) this.store.trim()
+    if (batch.length > 1 && this.bulkLoads === 0) this.store.trim()
+  }
+
+  /**
+   * Adds the articles of an archive too large to hold at once, read from an iterable or async
+   * iterable (a generator over a JSONL file, a database cursor), in batches of `batchSize`.
+   * Memory is the index plus one batch: each batch is validated, analysed and stored, then its
+   * analyses are garbage. When it resolves, idf values and document norms are computed, so the
+   * first query is as fast as the next.
+   *
+   * **On failure** each batch is all or nothing, like {@link addAll}: when the article at stream
+   * position `i` is invalid or repeats an id, the promise rejects with the typed error whose
+   * `field` starts with `articles[i]` (and whose `id` names it when known); the articles before
+   * position `⌊i / batchSize⌋ · batchSize` (the earlier batches) stay stored and none of the
+   * failing batch is. An error thrown by the source itself, or an abort, keeps every batch stored
+   * before it. Either way the index is consistent and can be queried, added to or serialised.
+   *
+   * @example
+   * ```ts
+   * import { createReadStream } from 'node:fs'
+   * import { createInterface } from 'node:readline'
+   * async function* articles(path: string) {
+   *   for await (const line of createInterface({ input: createReadStream(path), crlfDelay: Infinity })) {
+   *     if (line.trim() !== '') yield JSON.parse(line)
+   *   }
+   * }
+   * const { added } = await index.addStream(articles('archive.jsonl'), { onProgress: ({ done }) => process.stderr.write(`\r${done}`) })
+   * ```
+   * @throws RelatedArticlesError (as a rejection) `INVALID_OPTION` for bad options or a source that is not iterable
+   *   (nothing stored then), and the errors of {@link addAll} with the stream position.
+   */
+  async addStream(source: Iterable<Article> | AsyncIterable<Article>, options: AddStreamOptions = {}): Promise<AddStreamResult> {
+    this.checkIdle('addStream', false)
+    const iterator = streamIterator(source)
+    const { batchSize, onProgress, signal } = resolveStreamOptions(options)
+    const total = Array.isArray(source) ? source.length : undefined
+    let added = 0
+    this.bulkLoads++
+    try {
+      for (;;) {
+        signal?.throwIfAborted()
+        const batch: unknown[] = []
+        let done = false
+        while (batch.length < batchSize) {
+          const next = await iterator.next()
+          if (next.done === true) {
+            done = true
+            break
+          }
+          batch.push(next.value)
+        }
+        signal?.throwIfAborted()
+        if (batch.length > 0) {
+          try {
+            this.addAll(batch as Article[])
+          } catch (error) {
+            throw shiftPosition(error, added)
+          }
+          added += batch.length
+          onProgress?.({ done: added, total })
+        }
+        if (done) break
+        // Lets timers and I/O run between batches when the source never awaits (an array).
+        await new Promise((resolve) => setImmediate(resolve))
+      }
+    } catch (error) {
+      // Closes the source (a file, a cursor); its own error on closing must not hide this one.
+      try {
+        await iterator.return?.()
+      } catch {
+        // Ignored: the load's error is the one to report.
+      }
+      throw error
+    } finally {
+      this.bulkLoads--
+      if (added > 0 && this.bulkLoads === 0) {
+        this.store.trim()
+        this.readyForQueries()
+      }
+    }
+    return { added }
   }
 
   /**
@@ -237,7 +395,7 @@ export class RelatedIndex {
    */
   update(article: Article): void {
     this.checkIdle('update', false)
-    const prepared = this.prepare(article, 'replacing')
+    const prepared = this.reader(() => this.prepare(article, 'replacing'))
     this.store.delete(prepared.article.id)
     this.commit(prepared)
   }
@@ -296,8 +454,11 @@ export class RelatedIndex {
 
   /**
    * Ids of stored articles whose top-`k` list now contains `id` (for example right after adding
-   * it), so a site can refresh exactly those cached lists. Costs one query per article that
-   * shares a term, entity or tag with it.
+   * it), so a site can refresh exactly those cached lists. Exact: the same ids as running
+   * `related(x, { k })` for every stored `x`. Cheap enough to call after every add: a few pivot
+   * articles rule out most of the archive at the cost of about one query each, and only the rest
+   * are queried (see `src/ranking/affected.ts`). An index with a finite `candidateTerms` queries
+   * every article sharing a term, entity or tag instead.
    *
    * @example
    * ```ts
@@ -312,12 +473,9 @@ export class RelatedIndex {
     const unknown = Object.keys(options).find((key) => key !== 'k')
     if (unknown !== undefined) throw invalid('INVALID_OPTION', unknown, 'no option but k', (options as Record<string, unknown>)[unknown])
     const q = resolveQueryOptions({ k: options.k ?? 10 }, this.resolved)
-    const affected: string[] = []
-    for (const other of this.engine.neighbours(slot)) {
-      const results = this.engine.run(this.engine.profileOf(other), q)
-      if (results.some((r) => r.id === id || r.reasons.duplicates.includes(id))) affected.push(this.store.idAt(other) as string)
-    }
-    return affected.sort()
+    return affectedSlots(this.store, this.engine, this.resolved, slot, q)
+      .map((s) => this.store.idAt(s) as string)
+      .sort(compareCodeUnits)
   }
 
   /**
@@ -412,6 +570,7 @@ export class RelatedIndex {
       })
     }
     restoreSnapshot(index.store, snapshot)
+    index.readyForQueries()
     return index
   }
 
@@ -442,12 +601,29 @@ export class RelatedIndex {
         { field: 'filter', expected: 'no index calls but get/has/ids/size', got: `${call}()` },
       )
     }
+    if (!isQuery && this.reading > 0 && this.inProgress === 0) {
+      throw new RelatedArticlesError(
+        'INVALID_STATE',
+        `${call}() was called while the index was reading its input (the iterable given to addAll, or an article's getters); change the index after that call returns`,
+        { field: 'articles', expected: 'no changes to the index while its input is read', got: `${call}()` },
+      )
+    }
     if (!isQuery && this.inProgress > 0) {
       throw new RelatedArticlesError(
         'INVALID_STATE',
         `${call}() was called inside addAll's onProgress callback; change the index after addAll returns`,
         { field: 'onProgress', expected: 'no changes to the index', got: `${call}()` },
       )
+    }
+  }
+
+  /** Runs `read` (which reads caller input: iterables, getters) with changes to the index refused. */
+  private reader<T>(read: () => T): T {
+    this.reading++
+    try {
+      return read()
+    } finally {
+      this.reading--
     }
   }
 
@@ -461,7 +637,7 @@ export class RelatedIndex {
       filter: (article) => {
         this.inFilter++
         try {
-          return filter(article)
+          return filter(exposed(article))
         } finally {
           this.inFilter--
         }
@@ -551,6 +727,29 @@ function checkEmbedding(embedding: Float32Array, dimension: number, measure: Emb
   }
 }
 
+/**
+ * A stored article as handed to callers: frozen, and with its own copy of a `Date`
+ * `publishedAt` (freezing an object does not freeze the Date inside it, and `setTime` on the
+ * stored one would change what the index serialises).
+ */
+function exposed(article: Article): Article {
+  return article.publishedAt instanceof Date ? Object.freeze({ ...article, publishedAt: new Date(article.publishedAt.getTime()) }) : article
+}
+
+/**
+ * A deep copy of the analysis options (arrays, plain objects and RegExps), so nothing the caller
+ * still holds can change them. What cannot be copied is reported as the analyzer would report it.
+ */
+function copyAnalysisOptions(analysis: AnalyzerOptions | undefined): AnalyzerOptions | undefined {
+  if (analysis === undefined) return undefined
+  try {
+    return structuredClone(analysis)
+  } catch {
+    createAnalyzer(analysis) // throws INVALID_OPTION naming the field that is not a plain value
+    throw invalid('INVALID_OPTION', 'analysis', 'an options object of plain values (strings, numbers, arrays, RegExps)', analysis)
+  }
+}
+
 function compareCodeUnits(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0
 }
@@ -561,6 +760,44 @@ function duplicate(id: string): RelatedArticlesError {
     id,
     expected: 'an id that is not stored yet',
     got: quoteId(id),
+  })
+}
+
+/** The source of `addStream` as an async iterator; `INVALID_OPTION` when it is neither iterable nor async iterable. */
+function streamIterator(source: unknown): AsyncIterator<unknown> | Iterator<unknown> {
+  if (source !== null && typeof source === 'object') {
+    const asyncIterate = (source as Partial<AsyncIterable<unknown>>)[Symbol.asyncIterator]
+    if (typeof asyncIterate === 'function') return asyncIterate.call(source)
+    const iterate = (source as Partial<Iterable<unknown>>)[Symbol.iterator]
+    if (typeof iterate === 'function') return iterate.call(source)
+  }
+  throw invalid('INVALID_OPTION', 'source', 'an iterable or async iterable of articles', source)
+}
+
+function resolveStreamOptions(options: unknown): { batchSize: number; onProgress: ((p: ProgressEvent) => void) | undefined; signal: AbortSignal | undefined } {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw invalid('INVALID_OPTION', 'options', 'an options object { batchSize, onProgress, signal }', options)
+  }
+  const { batchSize = DEFAULT_STREAM_BATCH_SIZE, onProgress, signal, ...rest } = options as AddStreamOptions
+  const unknown = Object.keys(rest)[0]
+  if (unknown !== undefined) throw invalid('INVALID_OPTION', unknown, 'no option but batchSize, onProgress and signal', (rest as Record<string, unknown>)[unknown])
+  if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > MAX_STREAM_BATCH_SIZE) {
+    throw invalid('INVALID_OPTION', 'batchSize', `an integer from 1 to ${MAX_STREAM_BATCH_SIZE}`, batchSize)
+  }
+  if (onProgress !== undefined && typeof onProgress !== 'function') throw invalid('INVALID_OPTION', 'onProgress', 'a function', onProgress)
+  if (signal !== undefined && !(signal instanceof AbortSignal)) throw invalid('INVALID_OPTION', 'signal', 'an AbortSignal', signal)
+  return { batchSize, onProgress, signal }
+}
+
+/** An `addAll` error of a batch that starts at stream position `offset`, renamed to the stream position. */
+function shiftPosition(error: unknown, offset: number): unknown {
+  if (!(error instanceof RelatedArticlesError) || offset === 0) return error
+  const shift = (text: string): string => text.replace(/^articles\[(\d+)\]/, (_, i: string) => `articles[${Number(i) + offset}]`)
+  return new RelatedArticlesError(error.code, shift(error.message), {
+    ...(error.field === undefined ? {} : { field: shift(error.field) }),
+    ...(error.id === undefined ? {} : { id: error.id }),
+    ...(error.expected === undefined ? {} : { expected: error.expected }),
+    ...(error.got === undefined ? {} : { got: error.got }),
   })
 }
 

@@ -24,10 +24,10 @@ export const TUNED_DEFAULTS = {
   duplicateThreshold: 0.9,
   /** `weights.time`; grid 0, 0.1, 0.25, 0.5, 1; unchanged. */
   timeWeight: 0,
-  /** `halfLifeDays`; grid 3, 7, 14, 30, 90, 365; unchanged, no effect at this setting. */
-  halfLifeDays: 14,
-  /** `timeDecay`; grid exponential, hyperbolic; the starting point of the next tuner run. */
-  timeDecay: 'exponential',
+  /** `halfLifeDays`; the starting point of the next tuner run (no effect while weights.time is 0). */
+  halfLifeDays: 90,
+  /** `timeDecay`; the starting point of the next tuner run. */
+  timeDecay: 'hyperbolic',
   /** `contextGate`; the starting point of the next tuner run. */
-  contextGate: 0,
+  contextGate: 0.5,
 } as const

@@ -282,7 +282,11 @@ describe('relatedTo with an embedding', () => {
     const stored = index.get('ukr-talks-1') as Article
     const asDraft = index.relatedTo({ ...stored, id: undefined }, { k: 20 }).find((r) => r.id === 'ukr-talks-2')
     const asStored = index.related('ukr-talks-1', { k: 20 }).find((r) => r.id === 'ukr-talks-2')
-    expect(asDraft?.signals.embedding).toEqual(asStored?.signals.embedding)
+    expect(asDraft?.signals.embedding.value).toBe(asStored?.signals.embedding.value)
+    expect(asDraft?.signals.embedding.weight).toBe(asStored?.signals.embedding.weight)
+    // Its share of the score may differ in far digits: gated time weighs by the text similarity,
+    // which a re-analysed draft reproduces only to rounding.
+    expect(asDraft?.signals.embedding.contribution).toBeCloseTo(asStored?.signals.embedding.contribution ?? NaN, 9)
   })
 
   it('accepts a draft embedding of any length when the index holds none, with the signal off', () => {

@@ -115,7 +115,7 @@ describe('RelatedIndex.related', () => {
   })
 
   it('makes the decay asymmetric with older and newer half-lives', () => {
-    const newer = index.related('ukr-talks-1', { k: 5, newerHalfLifeDays: 0.01, olderHalfLifeDays: 1000, weights: { time: 5 } })
+    const newer = index.related('ukr-talks-1', { k: 5, newerHalfLifeDays: 0.01, olderHalfLifeDays: 1000, timeDecay: 'exponential', weights: { time: 5 } })
     const drone = newer.find((r) => r.id === 'ukr-drone')
     expect(drone?.signals.time.value ?? 0).toBeLessThan(0.001)
   })

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest'
 import type { Article } from '../../src/article.js'
 import { RelatedIndex } from '../../src/ranking/related-index.js'
 import { projectRoot } from '../../benchmarks/lib/paths.js'
-import { loadSeedArticles } from '../helpers/seed-page.js'
+import { loadSeedArticles, readSeedPage } from '../helpers/seed-page.js'
 
 // Rarity needs an archive: in an index of the page's four stories alone, every shared word is
 // "common", so the stories go in among the bundled Reuters sample, as they would join a
@@ -43,5 +43,32 @@ describe.skipIf(seed === undefined)('ranking the seed news page', () => {
     const lavrov = articles.find((a) => a.id === 'lavrov')!
     const asDraft = index.relatedTo({ title: lavrov.title, body: lavrov.body }).map((r) => r.id)
     expect(asDraft.filter((id) => id !== 'lavrov')).toEqual(index.related('lavrov').map((r) => r.id))
+  })
+})
+
+describe.skipIf(seed === undefined)('the raw seed page, fed whole as a draft', () => {
+  const articles = seed ?? []
+  const page = readSeedPage() ?? ''
+  const lavrov = articles.find((a) => a.id === 'lavrov')
+  const draft = { title: lavrov?.title ?? '', body: page }
+
+  // The page's own "Related Articles" box must not make its teasers the draft's topic: the
+  // Syria teaser's entities (Syria, Druze, Sweida, Israel) used to rank the Syria story second.
+  it.each([
+    ['without the Lavrov article stored', articles.filter((a) => a.id !== 'lavrov')],
+    ['with the Lavrov article stored', articles],
+  ])('ranks like the story %s', (_why, stored) => {
+    const index = new RelatedIndex()
+    index.addAll([...stored, ...archive])
+    const results = index.relatedTo(draft, { k: 50 })
+    const order = results.map((r) => r.id)
+    const syria = order.indexOf('syria') === -1 ? Infinity : order.indexOf('syria')
+    expect(order.indexOf('tariffs')).toBeGreaterThanOrEqual(0)
+    expect(order.indexOf('zelensky')).toBeGreaterThanOrEqual(0)
+    expect(syria).toBeGreaterThan(order.indexOf('tariffs'))
+    expect(syria).toBeGreaterThan(order.indexOf('zelensky'))
+    const named = new Set(results.filter((r) => r.id === 'tariffs' || r.id === 'zelensky').flatMap((r) => r.reasons.sharedEntities))
+    expect(named).toContain('Russia')
+    expect(named).toContain('Ukraine')
   })
 })

@@ -1,0 +1,398 @@
+/**
+ * Scale benchmark (issue 16): build, memory, query latency, batch rate and snapshots of
+ * related-articles at 100,000 and 300,000 articles (1,000,000 on request) of the duplicate-free
+ * scaling corpus (`benchmarks/lib/scale-corpus.ts`: sentences of 3-5 nearby Reuters articles,
+ * varied names and figures, dates over ten years), each beside a minimal exact-cosine index over
+ * the same articles measured in the same run.
+ *
+ *   npm run bench:scale                                  # 100k and 300k
+ *   npx tsx benchmarks/scale.ts --sizes 100000 --queries 1000 --batch 2000
+ *   npx tsx benchmarks/scale.ts --sizes 1000000          # needs about 20 minutes and several GB
+ *
+ * Options: --sizes (default 100000,300000), --queries N (related and relatedTo queries, default
+ * 1000), --affected-seconds S (affectedBy runs one query per article sharing a term with the
+ * given one, seconds each at 100k: as many as fit in S seconds, at least one; default 60),
+ * --batch N (ids of the relatedAll rate sample, default 2000), --threads N (the N of "relatedAll
+ * on N threads", default 2), --no-minimal.
+ *
+ * Each size runs in child processes (ours, minimal) started with Node's default heap settings:
+ *   node --expose-gc <tsx loader> benchmarks/scale.ts --child ours --size N --out FILE
+ * so heap figures and peak RSS belong to one engine and one size. Writes
+ * `benchmarks/results/scale.json` and `benchmarks/results/SCALE.md`. Exits 0 with a message when
+ * the Reuters corpus is absent (see benchmarks/lib/paths.ts).
+ */
+import { spawnSync } from 'node:child_process'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { readFile, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { RelatedIndex, type Draft } from '../src/index.js'
+import type { RankerArticle } from './lib/datasets.js'
+import { projectRoot } from './lib/paths.js'
+import { SCALE_SEED, SCALE_SOURCE_CORPUS, loadScaleSources, scaleArticles, type ScaleSource } from './lib/scale-corpus.js'
+import { MinimalCosineIndex } from './lib/speed-baselines.js'
+import { environment, liveBytes, median, peakRssBytes, percentile, round, samplePositions, timed } from './lib/speed-corpus.js'
+import { TermStatistics } from './lib/text.js'
+
+const K = 10
+const RESULTS_DIR = resolve(projectRoot, 'benchmarks', 'results')
+const RESULTS_JSON = resolve(RESULTS_DIR, 'scale.json')
+const RESULTS_MD = resolve(RESULTS_DIR, 'SCALE.md')
+
+interface Options {
+  sizes: number[]
+  queries: number
+  affectedSeconds: number
+  batch: number
+  threads: number
+  minimal: boolean
+  child: { kind: 'ours' | 'minimal'; size: number; out: string } | undefined
+}
+
+function parseOptions(argv: readonly string[]): Options {
+  const o: Options = { sizes: [100_000, 300_000], queries: 1000, affectedSeconds: 60, batch: 2000, threads: 2, minimal: true, child: undefined }
+  let kind: string | undefined
+  let size = 0
+  let out = ''
+  const int = (flag: string, value: string | undefined): number => {
+    const n = Number(value)
+    if (!Number.isSafeInteger(n) || n <= 0) throw new Error(`${flag} expects a positive integer, got ${JSON.stringify(value)}`)
+    return n
+  }
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i] as string
+    const value = argv[i + 1]
+    switch (flag) {
+      case '--sizes': o.sizes = (value ?? '').split(',').map((v) => int(flag, v)); i++; break
+      case '--queries': o.queries = int(flag, value); i++; break
+      case '--affected-seconds': o.affectedSeconds = int(flag, value); i++; break
+      case '--batch': o.batch = int(flag, value); i++; break
+      case '--threads': o.threads = int(flag, value); i++; break
+      case '--no-minimal': o.minimal = false; break
+      case '--child': kind = value; i++; break
+      case '--size': size = int(flag, value); i++; break
+      case '--out': out = value ?? ''; i++; break
+      default: throw new Error(`unknown argument ${JSON.stringify(flag)}; see the header of benchmarks/scale.ts`)
+    }
+  }
+  if (kind !== undefined) {
+    if (kind !== 'ours' && kind !== 'minimal') throw new Error(`--child must be ours or minimal, got ${kind}`)
+    o.child = { kind, size, out }
+  }
+  return o
+}
+
+/** Latencies in ms: p50, p95, p99 of the per-query medians over the timed passes. */
+interface Latency {
+  queries: number
+  passes: number
+  p50Ms: number
+  p95Ms: number
+  p99Ms: number
+  meanMs: number
+}
+
+/** One untimed warm-up pass, then `passes` timed passes; each query's latency is its median over the passes. */
+function latency<T>(items: readonly T[], run: (item: T) => unknown, passes = 3): Latency {
+  let sink = 0
+  for (const item of items) sink += Array.isArray(run(item)) ? 1 : 0
+  const ms = items.map(() => [] as number[])
+  for (let pass = 0; pass < passes; pass++) {
+    items.forEach((item, i) => {
+      const start = performance.now()
+      const out = run(item)
+      ;(ms[i] as number[]).push(performance.now() - start)
+      sink += Array.isArray(out) ? 1 : 0
+    })
+  }
+  if (sink < 0) console.log(sink)
+  const per = ms.map((m) => median(m))
+  return {
+    queries: items.length,
+    passes,
+    p50Ms: round(percentile(per, 50), 3),
+    p95Ms: round(percentile(per, 95), 3),
+    p99Ms: round(percentile(per, 99), 3),
+    meanMs: round(per.reduce((a, b) => a + b, 0) / per.length, 3),
+  }
+}
+
+function toDraft(article: RankerArticle): Draft {
+  const draft: Draft = { title: article.title, body: article.body }
+  if (article.publishedAt !== undefined) draft.publishedAt = article.publishedAt
+  return draft
+}
+
+const mb = (bytes: number): number => round(bytes / 1e6, 1)
+
+// ---------------------------------------------------------------------------------------------
+// Child: our library.
+
+async function measureOurs(sources: readonly ScaleSource[], n: number, o: Options): Promise<Record<string, unknown>> {
+  const log = (text: string): void => console.log(`  [${n}] ${text}`)
+  // Warm-up (JIT, the language model), then the base memory: sources + the shared wink instance.
+  const warm = new RelatedIndex()
+  await warm.addStream(scaleArticles(sources, { count: 300, first: n + 10_000 }))
+  warm.related('s' + String(n + 10_000))
+  const base = liveBytes()
+
+  // The corpus alone: what generating the articles costs inside the build's time.
+  let textChars = 0
+  const generation = timed(() => {
+    for (const a of scaleArticles(sources, { count: n })) textChars += a.title.length + a.body.length
+  })
+  log(`corpus generation ${generation.seconds.toFixed(1)} s (${round(textChars / n, 0)} characters per article)`)
+
+  let peakRssDuringBuild = 0
+  const index = new RelatedIndex()
+  const cpu = process.cpuUsage()
+  let start = performance.now()
+  await index.addStream(scaleArticles(sources, { count: n }), {
+    onProgress: ({ done }) => {
+      peakRssDuringBuild = Math.max(peakRssDuringBuild, process.memoryUsage.rss())
+      if (done % 50_000 === 0) log(`built ${done}`)
+    },
+  })
+  const buildSeconds = (performance.now() - start) / 1000
+  const used = process.cpuUsage(cpu)
+  log(`build (addStream, generation included) ${buildSeconds.toFixed(1)} s`)
+
+  const queryIds = samplePositions(0, n, o.queries, 'scale-related').map((p) => `s${p}`)
+  start = performance.now()
+  index.related(queryIds[0] as string, { k: K })
+  const firstQueryAfterBuildMs = performance.now() - start
+
+  const withIndex = liveBytes()
+  const indexBytes = withIndex.total - base.total
+
+  log(`related × ${queryIds.length}`)
+  const related = latency(queryIds, (id) => index.related(id, { k: K }))
+  const drafts = [...scaleArticles(sources, { count: o.queries, first: n })].map(toDraft)
+  log(`relatedTo × ${drafts.length}`)
+  const relatedTo = latency(drafts, (d) => index.relatedTo(d, { k: K }))
+  const affectedMs: number[] = []
+  const affectedStart = performance.now()
+  for (const id of queryIds) {
+    start = performance.now()
+    index.affectedBy(id, { k: K })
+    affectedMs.push(performance.now() - start)
+    if (performance.now() - affectedStart > o.affectedSeconds * 1000) break
+  }
+  log(`affectedBy × ${affectedMs.length}`)
+  const affectedBy = {
+    queries: affectedMs.length,
+    passes: 1,
+    p50Ms: round(percentile(affectedMs, 50), 1),
+    p95Ms: round(percentile(affectedMs, 95), 1),
+    p99Ms: round(percentile(affectedMs, 99), 1),
+    meanMs: round(affectedMs.reduce((a, b) => a + b, 0) / affectedMs.length, 1),
+  }
+
+  const batchIds = samplePositions(0, n, o.batch, 'scale-batch').map((p) => `s${p}`)
+  log(`relatedAll rate over ${batchIds.length} ids, one thread`)
+  const batchRun = timed(() => index.relatedAll({ ids: batchIds, k: K }).size)
+  const listsPerSecond = batchIds.length / batchRun.seconds
+
+  log('snapshot')
+  const directory = mkdtempSync(join(tmpdir(), 'related-scale-'))
+  const file = join(directory, 'index.snapshot')
+  let snapshot: Record<string, unknown>
+  try {
+    start = performance.now()
+    const bytes = index.serialize()
+    const serializeMs = performance.now() - start
+    await writeFile(file, bytes)
+    const saveMs = performance.now() - start
+    const snapshotBytes = bytes.length
+    const check = queryIds.slice(0, 5).map((id) => index.related(id, { k: K }).map((r) => r.id).join(','))
+    start = performance.now()
+    const loaded = RelatedIndex.deserialize(await readFile(file))
+    const loadMs = performance.now() - start
+    start = performance.now()
+    loaded.related(queryIds[1] as string, { k: K })
+    const firstQueryAfterLoadMs = performance.now() - start
+    const sameResults = queryIds.slice(0, 5).every((id, i) => loaded.related(id, { k: K }).map((r) => r.id).join(',') === check[i])
+    snapshot = {
+      bytes: snapshotBytes,
+      megabytes: mb(snapshotBytes),
+      serializeMs: round(serializeMs, 0),
+      saveMs: round(saveMs, 0),
+      loadMs: round(loadMs, 0),
+      firstQueryAfterLoadMs: round(firstQueryAfterLoadMs, 2),
+      buildOverLoad: round((buildSeconds * 1000) / loadMs, 1),
+      sameResults,
+    }
+  } finally {
+    rmSync(directory, { recursive: true, force: true })
+  }
+
+  return {
+    articles: n,
+    charactersPerArticle: round(textChars / n, 0),
+    generationSeconds: round(generation.seconds, 1),
+    build: {
+      seconds: round(buildSeconds, 1),
+      secondsWithoutGeneration: round(buildSeconds - generation.seconds, 1),
+      // CPU of this process (all its threads): on a shared machine, wall time includes waiting for a core.
+      cpuSeconds: round((used.user + used.system) / 1e6, 1),
+      articlesPerSecond: Math.round(n / buildSeconds),
+      peakRssDuringBuildMB: mb(peakRssDuringBuild),
+      firstQueryAfterBuildMs: round(firstQueryAfterBuildMs, 2),
+    },
+    memory: {
+      indexMB: mb(indexBytes),
+      bytesPerArticle: Math.round(indexBytes / n),
+      // The stored titles and bodies (one byte per character for Latin-1 strings): what a caller
+      // who keeps its own articles would hold anyway.
+      bytesPerArticleBeyondText: Math.round((indexBytes - textChars) / n),
+      heapUsedMB: mb(withIndex.heapUsed),
+      externalMB: mb(withIndex.external),
+    },
+    related,
+    relatedTo,
+    affectedBy,
+    relatedAll: {
+      sample: batchIds.length,
+      threads: 1,
+      listsPerSecond: round(listsPerSecond, 1),
+      wholeArchiveMinutes: round(n / listsPerSecond / 60, 1),
+    },
+    snapshot,
+    processPeakRssMB: mb(peakRssBytes()),
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Child: the minimal exact-cosine index over the same articles.
+
+function measureMinimal(sources: readonly ScaleSource[], n: number, o: Options): Record<string, unknown> {
+  const articles = [...scaleArticles(sources, { count: n })]
+  const base = liveBytes()
+  const built = timed(() => new MinimalCosineIndex(new TermStatistics(articles)))
+  const minimal = built.value
+  const afterBuild = liveBytes()
+  const positions = samplePositions(0, n, o.queries, 'scale-related')
+  const related = latency(positions, (p) => minimal.related(p, K))
+  const batch = samplePositions(0, n, o.batch, 'scale-batch')
+  const batchRun = timed(() => batch.map((p) => minimal.related(p, K)).length)
+  const listsPerSecond = batch.length / batchRun.seconds
+  return {
+    articles: n,
+    build: { seconds: round(built.seconds, 1), note: 'tokenise (baseline tokens: no stemming, no entities) + index; the articles array is held already' },
+    memory: { typedArrayMB: mb(minimal.byteLength), bytesPerArticle: Math.round(minimal.byteLength / n), heapDeltaMB: mb(afterBuild.total - base.total) },
+    related,
+    relatedAll: { sample: batch.length, listsPerSecond: round(listsPerSecond, 1), wholeArchiveMinutes: round(n / listsPerSecond / 60, 1) },
+    processPeakRssMB: mb(peakRssBytes()),
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Parent.
+
+function spawnChild(kind: string, size: number, argv: readonly string[], workDir: string): Record<string, unknown> {
+  const out = join(workDir, `${kind}-${size}.json`)
+  // tsx's loader flags are in execArgv; Node's default heap limit, as the issue's targets ask.
+  const args = [...process.execArgv, '--expose-gc', fileURLToPath(import.meta.url), ...argv, '--child', kind, '--size', String(size), '--out', out]
+  const run = spawnSync(process.execPath, args, { stdio: 'inherit' })
+  if (run.status !== 0) throw new Error(`the ${kind} child for ${size} articles failed (exit ${run.status}, signal ${run.signal})`)
+  return JSON.parse(readFileSync(out, 'utf8')) as Record<string, unknown>
+}
+
+type Json = Record<string, any> // eslint-disable-line @typescript-eslint/no-explicit-any
+
+function markdown(report: Json): string {
+  const rows: string[] = []
+  const line = (cells: unknown[]): string => `| ${cells.join(' | ')} |`
+  rows.push(line(['articles', 'build s (ours / minimal)', 'peak RSS MB', 'index B/article (beyond text)', 'minimal B/article', 'related p50 / p95 / p99 ms', 'minimal p50 / p95 / p99 ms', 'relatedTo p50 / p95 / p99', 'affectedBy p50 / p95 / p99', 'relatedAll lists/s, 1 thread (minimal)', 'whole archive min', 'snapshot MB', 'save / load ms', 'first query after load ms']))
+  rows.push(line(Array.from({ length: 14 }, () => '---')))
+  for (const [size, r] of Object.entries(report.sizes as Record<string, Json>)) {
+    const ours = r.ours as Json
+    const minimal = r.minimal as Json | undefined
+    const lat = (l: Json | undefined): string => (l === undefined ? '–' : `${l.p50Ms} / ${l.p95Ms} / ${l.p99Ms}`)
+    rows.push(
+      line([
+        Number(size).toLocaleString('en-US'),
+        `${ours.build.seconds} / ${minimal?.build.seconds ?? '–'}`,
+        ours.processPeakRssMB,
+        `${ours.memory.bytesPerArticle} (${ours.memory.bytesPerArticleBeyondText})`,
+        minimal?.memory.bytesPerArticle ?? '–',
+        lat(ours.related),
+        lat(minimal?.related),
+        lat(ours.relatedTo),
+        lat(ours.affectedBy),
+        `${ours.relatedAll.listsPerSecond} (${minimal?.relatedAll.listsPerSecond ?? '–'})`,
+        ours.relatedAll.wholeArchiveMinutes,
+        ours.snapshot.megabytes,
+        `${ours.snapshot.saveMs} / ${ours.snapshot.loadMs}`,
+        ours.snapshot.firstQueryAfterLoadMs,
+      ]),
+    )
+  }
+  return [
+    '# Scale benchmark',
+    '',
+    `Command: \`${report.command}\`. Machine: ${report.environment.cpu}, ${report.environment.cores} cores, ${report.environment.memoryGB} GB, Node ${report.environment.node}, load average ${report.environment.loadAverage1m} at the start (a shared machine: compare ratios within a run).`,
+    `Corpus: the duplicate-free scaling corpus (seed ${report.settings.seed}) from ${SCALE_SOURCE_CORPUS}; k = ${K}.`,
+    '',
+    ...rows,
+    '',
+    ...Object.entries(report.definitions as Record<string, string>).map(([name, text]) => `- **${name}**: ${text}`),
+    '',
+  ].join('\n')
+}
+
+const DEFINITIONS: Record<string, string> = {
+  build: 'new RelatedIndex() + addStream(generator) with the default batch size: generation of the synthetic articles, validation, analysis, indexing, and the idf/norms computed at its end; Node default heap flags',
+  memory: 'live heap + external after a full GC with the index held, minus the same before the build, per article; "beyond text" subtracts one byte per stored title/body character',
+  related: 'related(id, {k:10}) over a seeded sample of indexed ids; one untimed warm-up pass, then 3 timed passes, each query\'s latency the median of its passes',
+  relatedTo: 'relatedTo(draft, {k:10}) on articles generated past the end of the corpus (analysis included)',
+  affectedBy: 'affectedBy(id, {k:10}) on the first ids of the related sample, one timed pass, as many as fit in the --affected-seconds budget (the count is in scale.json)',
+  relatedAll: 'relatedAll({ids: seeded sample, k:10}) on one thread; whole-archive minutes = size / rate',
+  snapshot: 'serialize + writeFile (save), readFile + deserialize (load) through a temporary file; first query after load is one related() right after deserialize',
+  minimal: 'MinimalCosineIndex (benchmarks/lib/speed-baselines.ts) over the same articles: baseline tokens, sublinear tf × smoothed idf, typed-array postings, full accumulator scan; build excludes generating the articles',
+}
+
+async function main(): Promise<void> {
+  const argv = process.argv.slice(2)
+  const o = parseOptions(argv)
+  const loaded = await loadScaleSources()
+  if (loaded.sources === undefined) {
+    console.log(`scale benchmark skipped: ${loaded.message}`)
+    return
+  }
+  const sources = loaded.sources
+  const child = o.child
+  if (child !== undefined) {
+    const result = child.kind === 'ours' ? await measureOurs(sources, child.size, o) : measureMinimal(sources, child.size, o)
+    writeFileSync(child.out, JSON.stringify(result))
+    return
+  }
+  const env = environment()
+  const workDir = mkdtempSync(join(tmpdir(), 'related-scale-run-'))
+  const sizes: Record<string, unknown> = {}
+  try {
+    for (const size of o.sizes) {
+      console.log(`${size} articles: ours`)
+      const ours = spawnChild('ours', size, argv, workDir)
+      const minimal = o.minimal ? (console.log(`${size} articles: minimal`), spawnChild('minimal', size, argv, workDir)) : undefined
+      sizes[String(size)] = { ours, ...(minimal === undefined ? {} : { minimal }) }
+    }
+  } finally {
+    rmSync(workDir, { recursive: true, force: true })
+  }
+  const report = {
+    benchmark: 'scale',
+    environment: env,
+    command: `npx tsx benchmarks/scale.ts ${argv.join(' ')}`.trim(),
+    settings: { k: K, seed: SCALE_SEED, queries: o.queries, affectedSeconds: o.affectedSeconds, batch: o.batch },
+    definitions: DEFINITIONS,
+    sizes,
+  }
+  mkdirSync(RESULTS_DIR, { recursive: true })
+  writeFileSync(RESULTS_JSON, `${JSON.stringify(report, null, 2)}\n`)
+  writeFileSync(RESULTS_MD, markdown(report))
+  console.log(markdown(report))
+}
+
+await main()

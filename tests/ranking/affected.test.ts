@@ -1,0 +1,124 @@
+import { readFileSync } from 'node:fs'
+import { resolve } from 'node:path'
+import fc from 'fast-check'
+import { describe, expect, it, vi } from 'vitest'
+import type { Article } from '../../src/article.js'
+import type { RelatedIndexOptions } from '../../src/ranking/options.js'
+import { RelatedIndex, internalsOf } from '../../src/ranking/related-index.js'
+import { projectRoot } from '../../benchmarks/lib/paths.js'
+import { NEWS_NAMES, NEWS_WORDS } from '../helpers/arbitraries.js'
+
+const sample: Article[] = readFileSync(resolve(projectRoot, 'examples/data/reuters-sample.jsonl'), 'utf8')
+  .split('\n')
+  .filter((line) => line.trim() !== '')
+  .map((line) => JSON.parse(line) as Article)
+
+/** The definition: every other stored article whose own top-k list shows `id` (or folds it into a result). */
+function bruteForce(index: RelatedIndex, id: string, k: number): string[] {
+  return index
+    .ids()
+    .filter((other) => other !== id && index.related(other, { k }).some((r) => r.id === id || r.reasons.duplicates.includes(id)))
+    .sort()
+}
+
+/**
+ * The sample with exact copies of a few stories (which fold as duplicates), editor tags on some,
+ * and a deterministic 8-dimensional embedding on every article when asked.
+ */
+function archive(withEmbeddings: boolean): Article[] {
+  const articles = sample.slice(0, 200).map((a, i) => ({
+    ...a,
+    ...(i % 7 === 0 ? { tags: [['Coffee', 'Oil', 'Grain'][i % 3] as string] } : {}),
+  }))
+  for (const a of articles.slice(0, 12)) articles.push({ ...a, id: `${a.id}-copy` })
+  if (!withEmbeddings) return articles
+  return articles.map((a, i) => ({ ...a, embedding: Float32Array.from({ length: 8 }, (_, d) => Math.abs(Math.sin(i * 7.1 + d * 1.3)) + 0.01) }))
+}
+
+/** New stories: a fresh one, an exact copy of a stored one, and an undated one. */
+function arrivals(): Article[] {
+  const base = sample.slice(200, 203)
+  return [
+    base[0] as Article,
+    { ...(sample[3] as Article), id: 'copy-of-3' },
+    { ...(base[1] as Article), publishedAt: undefined },
+    base[2] as Article,
+  ]
+}
+
+const SETTINGS: Array<[string, RelatedIndexOptions, boolean]> = [
+  ['the shipped defaults', {}, false],
+  ['entities, time and tags weighted, gated by content', { weights: { entities: 0.5, time: 0.5, tags: 0.5 }, contextGate: 0.3, halfLifeDays: 30 }, false],
+  ['asymmetric hyperbolic time', { weights: { time: 1 }, olderHalfLifeDays: 5, newerHalfLifeDays: 60, timeDecay: 'hyperbolic' }, false],
+  ['embeddings', { weights: { embedding: 0.7 } }, true],
+  ['a low duplicate threshold (no two pivots can be far enough apart)', { duplicateThreshold: 0.6 }, false],
+  ['pruned candidates (the query-per-neighbour path)', { candidateTerms: 15, maxCandidates: 40 }, false],
+]
+
+describe('affectedBy', () => {
+  for (const [name, options, embeddings] of SETTINGS) {
+    it(`equals brute force with ${name}`, () => {
+      const index = new RelatedIndex(options)
+      index.addAll(archive(embeddings))
+      const dim = embeddings ? 8 : 0
+      for (const [i, article] of arrivals().entries()) {
+        index.add(dim > 0 ? { ...article, embedding: Float32Array.from({ length: dim }, (_, d) => 0.5 + 0.4 * Math.cos(i + d)) } : article)
+        for (const k of [1, 3, 10]) expect(index.affectedBy(article.id, { k }), `${article.id}, k = ${k}`).toEqual(bruteForce(index, article.id, k))
+      }
+    })
+  }
+
+  it('equals brute force after removals and updates', () => {
+    const index = new RelatedIndex()
+    index.addAll(archive(false))
+    for (const id of index.ids().slice(0, 30)) index.remove(id)
+    const moved = sample[150] as Article
+    index.update({ ...moved, body: `${moved.body} Coffee prices rose in London.` })
+    for (const k of [1, 5]) expect(index.affectedBy(moved.id, { k })).toEqual(bruteForce(index, moved.id, k))
+  })
+
+  it('runs far fewer queries than there are neighbours', () => {
+    const index = new RelatedIndex()
+    index.addAll(archive(false))
+    const article = arrivals()[0] as Article
+    index.add(article)
+    const { engine, store } = internalsOf(index)
+    const neighbours = engine.neighbours(store.slotOf(article.id) as number).length
+    const run = vi.spyOn(engine, 'run')
+    const affected = index.affectedBy(article.id, { k: 3 })
+    expect(affected.length).toBeGreaterThan(0)
+    // Every affected article needs its query; most of the others must be ruled out by pivots.
+    expect(run.mock.calls.length).toBeLessThan(neighbours / 3)
+    run.mockRestore()
+  })
+
+  it('equals brute force on random small archives (property)', () => {
+    const story = fc.record({
+      name: fc.constantFrom(...NEWS_NAMES),
+      words: fc.array(fc.constantFrom(...NEWS_WORDS), { minLength: 2, maxLength: 10 }),
+      day: fc.option(fc.integer({ min: 1, max: 28 }), { nil: undefined }),
+    })
+    fc.assert(
+      fc.property(
+        fc.array(story, { minLength: 4, maxLength: 30 }),
+        fc.integer({ min: 1, max: 4 }),
+        fc.constantFrom(0, 0.5),
+        fc.constantFrom(0, 1),
+        (stories, k, entities, time) => {
+          const index = new RelatedIndex({ weights: { entities, time } })
+          index.addAll(
+            stories.map((s, i) => ({
+              id: `s${i}`,
+              title: `${s.name} ${s.words.slice(0, 2).join(' ')}`,
+              body: `${s.name} ${s.words.join(' ')}.`,
+              ...(s.day === undefined ? {} : { publishedAt: `2025-03-${String(s.day).padStart(2, '0')}T12:00:00Z` }),
+            })),
+          )
+          const id = `s${stories.length - 1}`
+          expect(index.affectedBy(id, { k })).toEqual(bruteForce(index, id, k))
+        },
+      ),
+      { numRuns: 40, seed: 15 },
+    )
+  })
+})
