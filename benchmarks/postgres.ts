@@ -172,7 +172,7 @@ async function main(): Promise<void> {
   }
   const articles = loaded.dataset.articles
   const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 2 })
-  const { rows: version } = await pool.query<{ v: string }>('SHOW server_version')
+  const { rows: version } = await pool.query<{ v: string }>("SELECT current_setting('server_version') AS v")
   console.log(`${DATASET}: ${articles.length} articles; ${cpus().length} × ${cpus()[0]?.model}, ${platform()}, Node ${process.version}, PostgreSQL ${version[0]?.v} on loopback`)
   const tmp = mkdtempSync(join(tmpdir(), 'related-articles-bench-'))
   try {

@@ -12,3 +12,5 @@ export type { PostgresSyncErrorCode, PostgresSyncErrorDetails } from './errors.j
 export { PostgresReplica } from './replica.js'
 export type { PostgresReplicaOptions, ReplicaChange, ReplicaLogEvent, ReplicaProgress, ReplicaStart, ReplicaStats } from './replica.js'
 export type { StoredSnapshot } from './snapshots.js'
+export { pruneChanges } from './prune.js'
+export type { PruneOptions } from './prune.js'

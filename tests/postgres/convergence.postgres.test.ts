@@ -1,7 +1,7 @@
 import type pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Article } from '../../src/index.js'
-import { migrate, PostgresReplica, type PostgresReplicaOptions } from '../../src/postgres/index.js'
+import { migrate, pruneChanges, PostgresReplica, PostgresSyncError, type PostgresReplicaOptions } from '../../src/postgres/index.js'
 import {
   DATABASE_URL,
   buildFromTable,
@@ -224,6 +224,26 @@ describe.skipIf(!DATABASE_URL)('replicas converge on the table (PostgreSQL)', ()
     await pool.query(`DELETE FROM "${schema}".articles WHERE id = 'while-killed'`)
     await waitFor(() => !r.index.has('while-killed'), 'NOTIFY on the new connection')
     expectSameIndex(r.index, await buildFromTable(pool, schema), 'after the reconnect')
+  })
+
+  it('after the change log is pruned, an older snapshot is not used, and a replica that kept up does not reload', async () => {
+    const live = await start()
+    const saved = await live.saveSnapshot()
+    await insertArticles(pool, schema, [{ id: 'before-prune', title: 'Zinc output', body: 'Zinc output rose.' } as Article])
+    await waitFor(() => live.index.has('before-prune'), 'the insert')
+    expect((await pruneChanges(pool, { table: 'articles', schema }, { olderThanMs: 0 })).deleted).toBeGreaterThan(0)
+    expect((await pruneChanges(pool, { table: 'articles', schema }, { olderThanMs: 0 })).deleted).toBe(0)
+    // The snapshot's watermark predates the pruned changes: it cannot be caught up.
+    const error = await PostgresReplica.start(options({ from: 'snapshot' })).catch((e: unknown) => e)
+    expect((error as PostgresSyncError).code).toBe('NO_SNAPSHOT')
+    expect((error as Error).message).toContain(`snapshot (${saved.id}) is older than the pruned change log`)
+    const auto = await start()
+    expect(auto.stats.startedFrom).toBe('rows')
+    await pool.query(`UPDATE "${schema}".articles SET title = 'Zinc output rose again' WHERE id = 'before-prune'`)
+    await settle(live, auto)
+    expect(live.stats.reloads).toBe(0)
+    expectSameIndex(live.index, await buildFromTable(pool, schema), 'after pruning')
+    await expect(pruneChanges(pool, { table: 'articles', schema }, { olderThanMs: -1 })).rejects.toThrow(/olderThanMs/)
   })
 
   it('reloads every row after a TRUNCATE', async () => {
