@@ -19,6 +19,9 @@ export default defineConfig([
     format: ['cjs'],
     // CommonJS output does not split by default: without it each entry would carry its own core.
     splitting: true,
+    // Split CommonJS chunks are converted from ES modules and would keep `import.meta` (a syntax
+    // error in CommonJS): the shim turns `import.meta.url` into the chunk's file URL.
+    shims: true,
     dts: true,
     sourcemap: true,
     target: 'node20',
