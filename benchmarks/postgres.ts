@@ -85,10 +85,10 @@ async function childFollower(name: string): Promise<void> {
     from: 'snapshot',
     log: () => undefined,
     onChange: ({ upserted }) => {
-      const t = now()
-      // Answerable: the first query for each new id succeeds now.
+      const applied = now()
+      // Answerable: the first query for each new id has returned (it pays for refreshing idf and norms).
       for (const id of upserted) replica.index.related(id, { k: 10 })
-      process.send?.({ type: 'applied', ids: upserted, t })
+      process.send?.({ type: 'applied', ids: upserted, applied, t: now() })
     },
   })
   process.send?.({ type: 'ready', articles: replica.index.size })
@@ -188,15 +188,22 @@ async function main(): Promise<void> {
     await seed.saveSnapshot()
     await seed.close()
     const followers = ['a', 'b', 'c'].map((name) => runChild(['follower', name], true))
+    /** Per id, when each replica answered its first query for it, and when it was in the index. */
     const applied = new Map<string, number[]>()
+    const inIndex = new Map<string, number[]>()
     const statsOf: { queries: number; catchUps: number; applied: number }[] = []
     await Promise.all(
       followers.map(
         (child) =>
           new Promise<void>((ready) =>
-            child.on('message', (m: { type: string; ids?: string[]; t?: number; stats?: { queries: number; catchUps: number; applied: number } }) => {
+            child.on('message', (m: { type: string; ids?: string[]; t?: number; applied?: number; stats?: { queries: number; catchUps: number; applied: number } }) => {
               if (m.type === 'ready') ready()
-              if (m.type === 'applied') for (const id of m.ids ?? []) applied.set(id, [...(applied.get(id) ?? []), m.t as number])
+              if (m.type === 'applied') {
+                for (const id of m.ids ?? []) {
+                  applied.set(id, [...(applied.get(id) ?? []), m.t as number])
+                  inIndex.set(id, [...(inIndex.get(id) ?? []), m.applied as number])
+                }
+              }
               if (m.type === 'stats') statsOf.push(m.stats as { queries: number; catchUps: number; applied: number })
             }),
           ),
@@ -220,17 +227,21 @@ async function main(): Promise<void> {
     )
     const everywhere: number[] = []
     const each: number[] = []
+    const stored: number[] = []
     for (const [id, t] of committed) {
       const times = applied.get(id) ?? []
       if (times.length < 3) throw new Error(`${id} did not reach all three replicas within 30 s`)
       everywhere.push(Math.max(...times) - t)
       for (const x of times) each.push(x - t)
+      for (const x of inIndex.get(id) ?? []) stored.push(x - t)
     }
     const insertLatency = {
       inserts,
       intervalMs,
       everyReplicaMs: { p50: round(median(everywhere)), p95: round(quantile(everywhere, 0.95)), max: round(Math.max(...everywhere)) },
       eachReplicaMs: { p50: round(median(each)), p95: round(quantile(each, 0.95)) },
+      /** Commit to the article being in a replica's index, before the first query for it. */
+      inIndexMs: { p50: round(median(stored)), p95: round(quantile(stored, 0.95)) },
     }
     const load = {
       queriesPerInsertPerReplica: round(statsOf.reduce((s, x) => s + x.queries, 0) / statsOf.length / inserts, 2),
@@ -239,7 +250,7 @@ async function main(): Promise<void> {
       databaseTransactionsPerInsert: round((dbAfter.xacts - dbBefore.xacts) / inserts, 1),
       databaseTuplesReadPerInsert: round((dbAfter.tuplesRead - dbBefore.tuplesRead) / inserts, 1),
     }
-    console.log(`insert → answerable on all 3 replicas: p50 ${insertLatency.everyReplicaMs.p50} ms, p95 ${insertLatency.everyReplicaMs.p95} ms (each replica: p50 ${insertLatency.eachReplicaMs.p50} ms)`)
+    console.log(`insert → answerable on all 3 replicas: p50 ${insertLatency.everyReplicaMs.p50} ms, p95 ${insertLatency.everyReplicaMs.p95} ms (each replica: p50 ${insertLatency.eachReplicaMs.p50} ms; in the index: p50 ${insertLatency.inIndexMs.p50} ms, p95 ${insertLatency.inIndexMs.p95} ms)`)
     console.log(`database load per insert: ${JSON.stringify(load)}`)
 
     // 2. Time to first answer at the full size, from rows and from a stored snapshot, each in a new process.
