@@ -19,6 +19,19 @@ export interface PruneOptions {
 }
 
 /**
+ * What {@link pruneChanges} did.
+ *
+ * @example
+ * ```ts
+ * const { deleted }: PruneResult = await pruneChanges(pool, mapping, { olderThanMs: 86_400_000 })
+ * ```
+ */
+export interface PruneResult {
+  /** Change-log rows deleted. */
+  deleted: number
+}
+
+/**
  * Deletes old rows of the change log, which otherwise grows with every change. A replica whose
  * watermark is older than what was deleted (one that was away longer than `olderThanMs`, or a
  * stored snapshot that old) can no longer catch up from the log: it reloads every row instead,
@@ -29,10 +42,9 @@ export interface PruneOptions {
  * ```ts
  * const { deleted } = await pruneChanges(pool, { table: 'articles' }, { olderThanMs: 7 * 24 * 3600 * 1000 })
  * ```
- * @returns The number of change-log rows deleted.
  * @throws RelatedArticlesError `INVALID_OPTION` for a malformed mapping or age.
  */
-export async function pruneChanges(db: pg.Pool | pg.ClientBase, mapping: TableMapping, options: PruneOptions): Promise<{ deleted: number }> {
+export async function pruneChanges(db: pg.Pool | pg.ClientBase, mapping: TableMapping, options: PruneOptions): Promise<PruneResult> {
   const m = resolveMapping(mapping)
   const age = (options as Partial<PruneOptions> | undefined)?.olderThanMs
   if (typeof age !== 'number' || !Number.isFinite(age) || age < 0) throw invalid('INVALID_OPTION', 'olderThanMs', 'a number of milliseconds from 0', age)

@@ -107,8 +107,8 @@ export interface PostgresReplicaOptions {
    * `warn` and `error` events (and nothing for `info`).
    */
   log?: (event: ReplicaLogEvent) => void
-  /** Reconnection backoff: the first delay, doubled per failed attempt up to the maximum. Defaults to 100 ms and 30 s. */
-  reconnect?: { minDelayMs?: number; maxDelayMs?: number }
+  /** Reconnection backoff after a lost connection; see {@link ReconnectOptions}. */
+  reconnect?: ReconnectOptions
   /**
    * A catch-up runs on every NOTIFY and after every reconnect; this one also runs on a timer, as a
    * safety net. Milliseconds; 0 turns it off. Defaults to 30,000.
@@ -116,6 +116,23 @@ export interface PostgresReplicaOptions {
   pollIntervalMs?: number
   /** Stored snapshots kept by `saveSnapshot` (older ones are deleted). Defaults to 2. */
   keepSnapshots?: number
+}
+
+/**
+ * Backoff between reconnection attempts: the first delay, doubled after each failed attempt up
+ * to the maximum, each with up to 50% random jitter so replicas that lost one server do not
+ * return in lockstep.
+ *
+ * @example
+ * ```ts
+ * const reconnect: ReconnectOptions = { minDelayMs: 250, maxDelayMs: 10_000 }
+ * ```
+ */
+export interface ReconnectOptions {
+  /** Delay before the first attempt, in milliseconds. Defaults to 100. */
+  minDelayMs?: number
+  /** Longest delay between attempts, in milliseconds. Defaults to 30,000. */
+  maxDelayMs?: number
 }
 
 /**
