@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest'
 // related-articles (one RelatedIndex class per build), and the core must not load pg.
 const dist = (name: string): string => fileURLToPath(new URL(`../../dist/${name}`, import.meta.url))
 const built = ['index.js', 'index.cjs', 'postgres.js', 'postgres.cjs'].every((name) => existsSync(dist(name)))
+if (!built) console.warn('postgres exports: skipped, no build in dist/ (run `npm run build` first)')
 
 interface Core {
   RelatedIndex: new () => { related(id: string): unknown }
