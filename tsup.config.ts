@@ -26,6 +26,9 @@ export default defineConfig([
     // ml-distance is ESM-only, and Node before 20.19 cannot require() an ES module: the CommonJS
     // build carries its own copy (a few kilobytes of similarity functions).
     noExternal: ['ml-distance', /^natural\//],
+    // `import.meta` is a syntax error in a CommonJS file: tsup's shim turns import.meta.url into
+    // the bundle's own file URL (src/workers/pool.ts reads it), so require() can load the build.
+    shims: true,
   },
   {
     entry: { cli: 'src/cli/main.ts' },
@@ -35,7 +38,8 @@ export default defineConfig([
     platform: 'node',
     banner: { js: '#!/usr/bin/env node' },
     noExternal: [/^natural\//],
-  },  {
+  },
+  {
     // The worker thread of RelatedPool (src/workers/pool.ts), loaded by both builds as
     // dist/related-worker.js: a CommonJS main thread can start an ES module worker.
     entry: { 'related-worker': 'src/workers/worker.ts' },

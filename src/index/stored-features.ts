@@ -13,14 +13,16 @@ const NONE: readonly string[] = Object.freeze([])
 
 /**
  * Whether two versions of an article give the same analysis and features: the same title, body,
- * section, tags and supplied entities (absent and empty lists count as equal). `publishedAt`,
- * `source` and `url` do not affect analysis.
+ * section, tags, supplied entities (absent and empty lists count as equal) and `source` (which
+ * selects the site's furniture lines and names the outlet in headline suffixes). `publishedAt`
+ * and `url` do not affect analysis.
  * @internal
  */
 export function sameAnalysisInput(a: Article, b: Article): boolean {
   return (
     a.title === b.title &&
     a.body === b.body &&
+    a.source === b.source &&
     a.section === b.section &&
     sameList(a.tags ?? NONE, b.tags ?? NONE) &&
     sameList(a.entities ?? NONE, b.entities ?? NONE)
