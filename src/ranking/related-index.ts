@@ -166,8 +166,8 @@ export class RelatedIndex {
 
   /**
    * Articles analysed by this index so far. Adding or updating an article whose title, body,
-   * section, tags and entities equal the stored version's reuses the stored analysis and does
-   * not count; a deserialised index starts at 0.
+   * section, tags, entities and source equal the stored version's reuses the stored analysis and
+   * does not count; a deserialised index starts at 0.
    */
   get analysedCount(): number {
     return this.analysed
@@ -556,7 +556,9 @@ export class RelatedIndex {
    * const index = RelatedIndex.deserialize(readFileSync('archive.snapshot'))
    * ```
    * @throws RelatedArticlesError `SNAPSHOT_CORRUPT` for truncated, damaged or foreign bytes,
-   *   `SNAPSHOT_VERSION` for a newer format, `LIMIT_EXCEEDED` above `maxSnapshotBytes`.
+   *   `SNAPSHOT_VERSION` for a newer format, `LIMIT_EXCEEDED` above `maxSnapshotBytes` or when loading would need
+   *   more than `LOAD_MEMORY_FACTOR` (8) times the snapshot's size plus 64 MiB (a file of millions of tiny items),
+   *   checked before anything is allocated.
    */
   static deserialize(bytes: Uint8Array, options: DeserializeOptions = {}): RelatedIndex {
     const snapshot = readSnapshot(bytes, options)
