@@ -38,7 +38,8 @@ export default defineConfig([
     platform: 'node',
     banner: { js: '#!/usr/bin/env node' },
     noExternal: [/^natural\//],
-  },  {
+  },
+  {
     // The worker thread of RelatedPool (src/workers/pool.ts), loaded by both builds as
     // dist/related-worker.js: a CommonJS main thread can start an ES module worker.
     entry: { 'related-worker': 'src/workers/worker.ts' },

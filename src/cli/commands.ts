@@ -5,7 +5,9 @@ import { basename, dirname, join } from 'node:path'
 import { evaluateRun, formatRun, parseQrels, parseRun } from '../evaluation/index.js'
 import type { Run } from '../evaluation/index.js'
 import { DEFAULT_K } from '../ranking/defaults.js'
+import type { RelatedEntry } from '../ranking/batch.js'
 import type { RelatedIndex } from '../ranking/related-index.js'
+import { RelatedPool, defaultThreads } from '../workers/pool.js'
 import type { RelatedResult } from '../ranking/result.js'
 import type { RelatedOptions } from '../ranking/options.js'
 import type { Draft } from '../article.js'
@@ -18,6 +20,7 @@ import { BufferedWriter } from './output.js'
 import type { OutputStream } from './output.js'
 import type { ProgressStream } from './progress.js'
 import { createProgress } from './progress.js'
+import { PARALLEL_BATCH_ARTICLES } from './help.js'
 import { formatRelatedTable } from './table.js'
 
 /** Where a command writes. */
@@ -38,9 +41,11 @@ export async function batchCommand(argv: string[], io: CliIo): Promise<number> {
     queries: { type: 'string' },
     config: { type: 'string' },
     'skip-invalid': { type: 'boolean' },
+    threads: { type: 'string' },
     quiet: { type: 'boolean', short: 'q' },
   })
   const [path] = expectPositionals('batch', positionals, ['articles.jsonl']) as [string]
+  const threadsOption = parseThreads(values.threads)
   const format = values.format ?? 'jsonl'
   if (format !== 'jsonl' && format !== 'trec') throw new CliError(`--format must be jsonl or trec, got ${JSON.stringify(format)}`)
   const tag = values['run-tag']
@@ -74,25 +79,37 @@ export async function batchCommand(argv: string[], io: CliIo): Promise<number> {
   }
 
   const progress = createProgress(io.stderr, values.quiet === true)
-  const index = await buildIndex(read, config.index, progress, path)
-  let lists
+  const threads = threadsOption ?? (read.articles.length < PARALLEL_BATCH_ARTICLES ? 1 : defaultThreads())
+  const index = await buildIndex(read, config.index, progress, path, threads)
+  const pool = threads > 1 ? await RelatedPool.fromIndex(index, { threads }) : undefined
+  const onProgress = ({ done }: { done: number }): void => progress.update(done)
+  let lists: Iterable<RelatedEntry> | AsyncIterable<RelatedEntry>
   try {
-    lists = index.iterateRelated({ ...query, ids, onProgress: ({ done }) => progress.update(done) })
+    lists = pool === undefined ? index.iterateRelated({ ...query, ids, onProgress }) : pool.iterateRelated({ ...query, ids, onProgress })
   } catch (error) {
     throw new CliError(`config: ${messageOf(error)}`)
   }
   const out = new BufferedWriter(io.stdout)
   progress.start('related lists', ids.length, 'articles')
   try {
-    for (const [id, results] of lists) {
+    for await (const [id, results] of lists) {
       if (format === 'jsonl') await out.write(`${JSON.stringify({ id, related: results })}\n`)
       else await out.write(formatRun(new Map([[id, results.map((r) => ({ id: r.id, score: r.score }))]]), { tag: runTag }))
     }
   } finally {
     progress.stop()
+    await pool?.close()
   }
   await out.flush()
   return 0
+}
+
+/** `--threads`: a whole number of worker threads, 1 to 64. */
+function parseThreads(value: string | boolean | undefined): number | undefined {
+  if (value === undefined) return undefined
+  const n = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : NaN
+  if (!(n >= 1 && n <= 64)) throw new CliError(`--threads must be an integer from 1 to 64, got ${JSON.stringify(value)}`)
+  return n
 }
 
 export async function indexCommand(argv: string[], io: CliIo): Promise<number> {
@@ -100,14 +117,17 @@ export async function indexCommand(argv: string[], io: CliIo): Promise<number> {
     output: { type: 'string', short: 'o' },
     config: { type: 'string' },
     'skip-invalid': { type: 'boolean' },
+    threads: { type: 'string' },
     quiet: { type: 'boolean', short: 'q' },
   })
   const [path] = expectPositionals('index', positionals, ['articles.jsonl']) as [string]
+  const threadsOption = parseThreads(values.threads)
   const output = requireString('index', values, 'output', 'snapshot')
   const config = await readConfig(values.config as string | undefined)
   checkOptions(config.index, config.query)
   const read = await readArticlesReporting(path, values['skip-invalid'] === true, io.stderr, config.index)
-  const index = await buildIndex(read, config.index, createProgress(io.stderr, values.quiet === true), path)
+  const threads = threadsOption ?? (read.articles.length < PARALLEL_BATCH_ARTICLES ? 1 : defaultThreads())
+  const index = await buildIndex(read, config.index, createProgress(io.stderr, values.quiet === true), path, threads)
   const bytes = index.serialize()
   await writeAtomically(output, bytes)
   const skipped = read.skipped.length === 0 ? '' : `, skipped ${read.skipped.length} invalid line${read.skipped.length === 1 ? '' : 's'}`

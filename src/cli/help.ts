@@ -1,6 +1,12 @@
 /** The `--help` text of the program and of each command. */
 import { MAX_K } from '../ranking/defaults.js'
 
+/**
+ * From this many articles `batch` uses worker threads by default: below it, loading the
+ * snapshot into each thread costs more than the threads save.
+ */
+export const PARALLEL_BATCH_ARTICLES = 20_000
+
 export const PROGRAM_HELP = `related-articles: related-story lists for a news archive, offline.
 
 Usage: related-articles <command> [options]
@@ -33,6 +39,8 @@ Options:
   --config <file>      JSON object of index options ({"weights": {"time": 0}, "titleWeight": 3})
                        and query options (k, minScore, diversity, pastOnly, sections, …)
   --skip-invalid       skip invalid lines (reported on standard error) instead of stopping
+  --threads <n>        worker threads analysing articles and computing the lists, 1 to 64 (default: 1 below
+                       20,000 articles, else the cores Node may use, at most 4); same output
   -q, --quiet          no progress bar
   -h, --help           this help
 
@@ -50,6 +58,8 @@ Options:
   -o, --output <file>  where to write the snapshot (required)
   --config <file>      JSON object of index options
   --skip-invalid       skip invalid lines (reported on standard error) instead of stopping
+  --threads <n>        worker threads analysing the articles, 1 to 64 (default: 1 below
+                       20,000 articles, else the cores Node may use, at most 4); same snapshot
   -q, --quiet          no progress bar
   -h, --help           this help
 `,

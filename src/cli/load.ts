@@ -3,11 +3,10 @@
  * with progress, loading a snapshot.
  */
 import { stat } from 'node:fs/promises'
-import { readFile } from 'node:fs/promises'
 import { RelatedArticlesError } from '../errors.js'
-import { DEFAULT_MAX_SNAPSHOT_BYTES } from '../index/snapshot.js'
 import type { RelatedIndexOptions, RelatedOptions } from '../ranking/options.js'
 import { RelatedIndex } from '../ranking/related-index.js'
+import { MAX_SNAPSHOT_FILE_BYTES, loadSnapshotFile } from '../snapshot-file.js'
 import { CliError, describeFsError, messageOf } from './errors.js'
 import type { ArticleLines } from './jsonl.js'
 import { readArticles, readText } from './jsonl.js'
@@ -99,9 +98,10 @@ export async function readArticlesReporting(
 
 /**
  * Builds an index of the articles with a progress bar (articles stored, rate, ETA), in batches
- * (`addStream`), so that memory beyond the index is one batch's analyses, not the whole file's.
+ * (`addStream`), so that memory beyond the index is one batch's analyses, not the whole file's;
+ * with `threads` > 1 the analysis runs on that many worker threads.
  */
-export async function buildIndex(read: ArticleLines, options: RelatedIndexOptions, progress: Progress, path: string): Promise<RelatedIndex> {
+export async function buildIndex(read: ArticleLines, options: RelatedIndexOptions, progress: Progress, path: string, threads = 1): Promise<RelatedIndex> {
   let index: RelatedIndex
   try {
     index = new RelatedIndex(options)
@@ -111,7 +111,7 @@ export async function buildIndex(read: ArticleLines, options: RelatedIndexOption
   const total = read.articles.length
   progress.start('indexing', total, 'articles')
   try {
-    await index.addStream(read.articles, { onProgress: ({ done }) => progress.update(done) })
+    await index.addStream(read.articles, { threads, onProgress: ({ done }) => progress.update(done) })
   } catch (error) {
     // Lines were validated while reading; this is a limit of the index (such as article size).
     const position = /^articles\[(\d+)\]/.exec(messageOf(error))
@@ -133,18 +133,14 @@ export async function loadSnapshot(path: string): Promise<RelatedIndex> {
   } catch (error) {
     throw new CliError(`cannot open snapshot ${path}: ${describeFsError(error)}`)
   }
-  if (size > DEFAULT_MAX_SNAPSHOT_BYTES) {
-    throw new CliError(`snapshot ${path} is ${size} bytes, above the ${DEFAULT_MAX_SNAPSHOT_BYTES}-byte limit`)
+  if (size > MAX_SNAPSHOT_FILE_BYTES) {
+    throw new CliError(`snapshot ${path} is ${size} bytes, above the ${MAX_SNAPSHOT_FILE_BYTES}-byte limit`)
   }
-  let bytes: Uint8Array
+  // Read in parts, so snapshots over the 2 GiB of one readFile load too.
   try {
-    bytes = await readFile(path)
+    return await loadSnapshotFile(path, { maxSnapshotBytes: MAX_SNAPSHOT_FILE_BYTES })
   } catch (error) {
+    if (error instanceof RelatedArticlesError) return inFile(path, error)
     throw new CliError(`cannot read snapshot ${path}: ${describeFsError(error)}`)
-  }
-  try {
-    return RelatedIndex.deserialize(bytes)
-  } catch (error) {
-    return inFile(path, error)
   }
 }
