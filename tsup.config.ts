@@ -19,8 +19,6 @@ export default defineConfig([
     format: ['cjs'],
     // CommonJS output does not split by default: without it each entry would carry its own core.
     splitting: true,
-    // import.meta.url (where RelatedPool finds dist/related-worker.js) from __filename.
-    shims: true,
     dts: true,
     sourcemap: true,
     target: 'node20',
@@ -28,6 +26,9 @@ export default defineConfig([
     // ml-distance is ESM-only, and Node before 20.19 cannot require() an ES module: the CommonJS
     // build carries its own copy (a few kilobytes of similarity functions).
     noExternal: ['ml-distance', /^natural\//],
+    // `import.meta` is a syntax error in a CommonJS file: tsup's shim turns import.meta.url into
+    // the bundle's own file URL (src/workers/pool.ts reads it), so require() can load the build.
+    shims: true,
   },
   {
     entry: { cli: 'src/cli/main.ts' },

@@ -53,8 +53,22 @@ export function checkOptions(index: RelatedIndexOptions, query: RelatedOptions):
   try {
     new RelatedIndex(index).iterateRelated({ ...query, ids: [] })
   } catch (error) {
+    const unknown = error instanceof RelatedArticlesError && error.code === 'INVALID_OPTION' && /unknown option/.test(error.message)
+    // Every key that is not a query option is taken for an index option, so the library's list
+    // names index options only: name both kinds a config file may hold.
+    if (unknown && error.field !== undefined && !error.field.includes('.')) {
+      throw new CliError(
+        `config: unknown option ${JSON.stringify(error.field)}; a config file holds index options (${indexOptionNames().join(', ')}) and query options (${[...QUERY_ONLY].join(', ')})`,
+      )
+    }
     throw new CliError(`config: ${messageOf(error)}`)
   }
+}
+
+/** Names of the index options, as the library fills them in. */
+function indexOptionNames(): string[] {
+  const names = Object.keys(new RelatedIndex().options).flatMap((name) => (name === 'olderHalfLifeDays' ? ['halfLifeDays', name] : [name]))
+  return [...new Set(['analysis', ...names])]
 }
 
 /** Prefixes a library error with where its input came from. */
@@ -68,8 +82,11 @@ export async function readArticlesReporting(
   path: string,
   skipInvalid: boolean,
   stderr: ProgressStream,
+  indexOptions: RelatedIndexOptions = {},
 ): Promise<ArticleLines> {
-  const read = await readArticles(path, { skipInvalid })
+  // The options were checked already (checkOptions); an over-long article is a bad line, skippable.
+  const { maxArticleLength, oversized } = new RelatedIndex(indexOptions).options
+  const read = await readArticles(path, { skipInvalid, maxArticleLength, oversized })
   if (read.skipped.length > 0) {
     const shown = read.skipped.slice(0, 5).map((p) => `  ${p.message}`)
     if (read.skipped.length > shown.length) shown.push(`  … and ${read.skipped.length - shown.length} more`)

@@ -175,8 +175,8 @@ export class RelatedIndex {
 
   /**
    * Articles analysed by this index so far. Adding or updating an article whose title, body,
-   * section, tags and entities equal the stored version's reuses the stored analysis and does
-   * not count; a deserialised index starts at 0.
+   * section, tags, entities and source equal the stored version's reuses the stored analysis and
+   * does not count; a deserialised index starts at 0.
    */
   get analysedCount(): number {
     return this.analysed
@@ -199,8 +199,9 @@ export class RelatedIndex {
   }
 
   /**
-   * Loads the language model and runs one analysis, so the first real `add` or `relatedTo` after
-   * start-up (or after `deserialize`) does not pay for it. Changes nothing in the index.
+   * Loads the language model, runs one analysis and one draft query, so the first real `add` or
+   * `relatedTo` after start-up (or after `deserialize`) does not pay for them (measured with
+   * `npm run bench:warm-up`). Changes nothing in the index.
    * @example
    * ```ts
    * const index = RelatedIndex.deserialize(bytes)
@@ -208,8 +209,11 @@ export class RelatedIndex {
    * ```
    */
   warmUp(): void {
-    this.analyzer.analyze({ title: 'Warm-up', body: 'The model loads on first use. This sentence loads it now.' })
+    const draft = { title: 'Warm-up', body: 'The model loads on first use. This sentence loads it now, and compiles the query path.' }
+    this.analyzer.analyze(draft)
     this.readyForQueries()
+    // One draft query compiles the analysis and query code the first request would otherwise pay for.
+    if (this.size > 0) this.relatedTo(draft, { k: 1 })
   }
 
   /** Computes what the first query would otherwise compute (idf values and document norms of every field). */
@@ -503,7 +507,7 @@ export class RelatedIndex {
    * for (const r of index.related('r10100', { k: 3 })) {
    *   console.log(r.id, r.score.toFixed(3), r.reasons.sharedEntities.join(', '))
    * }
-   * // r10876 0.479 ICO, International Coffee Organization, London, United States, Brazil
+   * // r10876 0.352 ICO, International Coffee Organization, London, United States, Brazil
    * // …
    * ```
    * @throws RelatedArticlesError `NOT_FOUND` when the id is not stored, `INVALID_OPTION` for bad options.
@@ -640,7 +644,9 @@ export class RelatedIndex {
    * const index = RelatedIndex.deserialize(readFileSync('archive.snapshot'))
    * ```
    * @throws RelatedArticlesError `SNAPSHOT_CORRUPT` for truncated, damaged or foreign bytes,
-   *   `SNAPSHOT_VERSION` for a newer format, `LIMIT_EXCEEDED` above `maxSnapshotBytes`.
+   *   `SNAPSHOT_VERSION` for a newer format, `LIMIT_EXCEEDED` above `maxSnapshotBytes` or when loading would need
+   *   more than `LOAD_MEMORY_FACTOR` (8) times the snapshot's size plus 64 MiB (a file of millions of tiny items),
+   *   checked before anything is allocated.
    */
   static deserialize(bytes: Uint8Array, options: DeserializeOptions = {}): RelatedIndex {
     const snapshot = readSnapshot(bytes, options)
