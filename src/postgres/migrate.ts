@@ -65,6 +65,26 @@ export async function migrate(db: pg.Pool | pg.ClientBase, mapping: TableMapping
       const id = ident((shape.columns.get('id') as { name: string }).name)
       const watched = [...shape.columns.values()].map((c) => ident(c.name))
       const changed = `(${watched.map((c) => `OLD.${c}`).join(', ')}) IS DISTINCT FROM (${watched.map((c) => `NEW.${c}`).join(', ')})`
+      const captureBody = `
+        BEGIN
+          IF TG_OP = 'TRUNCATE' THEN
+            INSERT INTO ${q(names.changes)} (article_id) VALUES (NULL);
+          ELSIF TG_OP = 'DELETE' THEN
+            INSERT INTO ${q(names.changes)} (article_id) VALUES (OLD.${id}::text);
+          ELSE
+            INSERT INTO ${q(names.changes)} (article_id) VALUES (NEW.${id}::text);
+            IF TG_OP = 'UPDATE' AND OLD.${id} IS DISTINCT FROM NEW.${id} THEN
+              INSERT INTO ${q(names.changes)} (article_id) VALUES (OLD.${id}::text);
+            END IF;
+          END IF;
+          -- Identical notifications in one transaction are sent once, at commit.
+          PERFORM pg_notify(${literal(names.channel)}, '');
+          RETURN NULL;
+        END
+`
+      // A dollar quote whose tag occurs nowhere in the body (a column name may contain `$body$`).
+      let tag = '$body$'
+      while (captureBody.includes(tag)) tag = `$body${tag.length}$`
       await conn.query(`
         CREATE TABLE IF NOT EXISTS ${q(names.changes)} (
           seq bigserial PRIMARY KEY,
@@ -94,23 +114,7 @@ export async function migrate(db: pg.Pool | pg.ClientBase, mapping: TableMapping
           mapping text NOT NULL,
           pruned_through xid8
         );
-        CREATE OR REPLACE FUNCTION ${q(names.capture)}() RETURNS trigger LANGUAGE plpgsql AS $body$
-        BEGIN
-          IF TG_OP = 'TRUNCATE' THEN
-            INSERT INTO ${q(names.changes)} (article_id) VALUES (NULL);
-          ELSIF TG_OP = 'DELETE' THEN
-            INSERT INTO ${q(names.changes)} (article_id) VALUES (OLD.${id}::text);
-          ELSE
-            INSERT INTO ${q(names.changes)} (article_id) VALUES (NEW.${id}::text);
-            IF TG_OP = 'UPDATE' AND OLD.${id} IS DISTINCT FROM NEW.${id} THEN
-              INSERT INTO ${q(names.changes)} (article_id) VALUES (OLD.${id}::text);
-            END IF;
-          END IF;
-          -- Identical notifications in one transaction are sent once, at commit.
-          PERFORM pg_notify(${literal(names.channel)}, '');
-          RETURN NULL;
-        END
-        $body$;
+        CREATE OR REPLACE FUNCTION ${q(names.capture)}() RETURNS trigger LANGUAGE plpgsql AS ${tag}${captureBody}${tag};
         DROP TRIGGER IF EXISTS ${ident(names.trigger)} ON ${table};
         DROP TRIGGER IF EXISTS ${ident(`${names.trigger}_update`)} ON ${table};
         DROP TRIGGER IF EXISTS ${ident(names.truncateTrigger)} ON ${table};

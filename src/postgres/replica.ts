@@ -64,7 +64,9 @@ export interface ReplicaChange {
  * ```
  */
 export interface ReplicaLogEvent {
+  /** How much it matters: `info`, `warn` or `error`. */
   level: 'info' | 'warn' | 'error'
+  /** One line saying what happened, naming the row or table. */
   message: string
   /** The article id, for a skipped row. */
   id?: string
@@ -105,8 +107,8 @@ export interface PostgresReplicaOptions {
    * `warn` and `error` events (and nothing for `info`).
    */
   log?: (event: ReplicaLogEvent) => void
-  /** Reconnection backoff: the first delay, doubled per failed attempt up to the maximum. Defaults to 100 ms and 30 s. */
-  reconnect?: { minDelayMs?: number; maxDelayMs?: number }
+  /** Reconnection backoff after a lost connection; see {@link ReconnectOptions}. */
+  reconnect?: ReconnectOptions
   /**
    * A catch-up runs on every NOTIFY and after every reconnect; this one also runs on a timer, as a
    * safety net. Milliseconds; 0 turns it off. Defaults to 30,000.
@@ -114,6 +116,23 @@ export interface PostgresReplicaOptions {
   pollIntervalMs?: number
   /** Stored snapshots kept by `saveSnapshot` (older ones are deleted). Defaults to 2. */
   keepSnapshots?: number
+}
+
+/**
+ * Backoff between reconnection attempts: the first delay, doubled after each failed attempt up
+ * to the maximum, each with up to 50% random jitter so replicas that lost one server do not
+ * return in lockstep.
+ *
+ * @example
+ * ```ts
+ * const reconnect: ReconnectOptions = { minDelayMs: 250, maxDelayMs: 10_000 }
+ * ```
+ */
+export interface ReconnectOptions {
+  /** Delay before the first attempt, in milliseconds. Defaults to 100. */
+  minDelayMs?: number
+  /** Longest delay between attempts, in milliseconds. Defaults to 30,000. */
+  maxDelayMs?: number
 }
 
 /**
@@ -668,6 +687,29 @@ async function prunedPast(db: pg.ClientBase, m: ResolvedMapping, watermark: stri
 async function readChanges(db: pg.ClientBase, o: ResolvedReplicaOptions, shape: TableShape, watermark: string): Promise<ReadChanges | undefined> {
   const m = o.mapping
   const changes = qualified(m.schema, objectNames(m).changes)
+  const since = `txid >= pg_snapshot_xmin($1::pg_snapshot) AND NOT pg_visible_in_snapshot(txid, $1::pg_snapshot)`
+  const prunedPastWatermark = `coalesce((SELECT pruned_through >= pg_snapshot_xmin($1::pg_snapshot) FROM ${qualified(m.schema, `${m.prefix}_state`)}), false)`
+  // The usual case, a few changes, in one statement (one round trip, one snapshot): the new
+  // watermark, the changed ids and their rows as JSON. Many changes, a TRUNCATE or a pruned log
+  // take the transaction below instead.
+  const id = shape.columns.get('id') as { name: string; type: string }
+  const { rows: fast } = await db.query<{ now: string; pruned: boolean; changed: number; truncated: boolean | null; ids: string[] | null; rows: Record<string, unknown>[] | null }>(
+    `WITH ch AS (SELECT DISTINCT article_id FROM ${changes} WHERE ${since}), n AS (SELECT count(*)::int AS changed FROM ch)
+     SELECT pg_current_snapshot()::text AS now, ${prunedPastWatermark} AS pruned, n.changed,
+            (SELECT bool_or(article_id IS NULL) FROM ch) AS truncated,
+            CASE WHEN n.changed <= $2 THEN (SELECT array_agg(article_id) FROM ch WHERE article_id IS NOT NULL) END AS ids,
+            CASE WHEN n.changed <= $2 THEN (SELECT coalesce(json_agg(x), '[]') FROM (${selectRows(m, shape)}
+              WHERE ${ident(id.name)} IN (SELECT article_id::${id.type} FROM ch WHERE article_id IS NOT NULL)) x) END AS rows
+       FROM n`,
+    [watermark, o.batchSize],
+  )
+  const head = fast[0]
+  if (head !== undefined && !head.pruned && head.truncated !== true && (head.changed === 0 || head.rows !== null)) {
+    if (head.changed === 0) return head.now === watermark ? undefined : { watermark: head.now, ids: [], rows: new Map(), all: false }
+    const rows = new Map<string, Record<string, unknown>>()
+    for (const row of head.rows ?? []) rows.set(row.id as string, row)
+    return { watermark: head.now, ids: head.ids ?? [], rows, all: false }
+  }
   await db.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY')
   try {
     const { rows: head } = await db.query<{ now: string; pruned: boolean }>(

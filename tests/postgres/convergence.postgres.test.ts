@@ -1,7 +1,7 @@
 import type pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Article } from '../../src/index.js'
-import { migrate, PostgresReplica, type PostgresReplicaOptions } from '../../src/postgres/index.js'
+import { migrate, pruneChanges, PostgresReplica, PostgresSyncError, type PostgresReplicaOptions } from '../../src/postgres/index.js'
 import {
   DATABASE_URL,
   buildFromTable,
@@ -84,40 +84,56 @@ describe.skipIf(!DATABASE_URL)('replicas converge on the table (PostgreSQL)', ()
     const awayUrl = new URL(DATABASE_URL as string)
     awayUrl.username = role
     const a = await start()
-    const b = await start()
+    // b reads at most 3 changes in its one-statement catch-up, so it takes the transaction path too.
+    const b = await start({ batchSize: 3 })
     const c = await start({ connection: awayUrl.toString() })
     let unused = sample.slice(80)
 
     const stored = async (): Promise<string[]> =>
       (await pool.query<{ id: string }>(`SELECT id FROM "${schema}".articles ORDER BY id`)).rows.map((r) => r.id)
-    const randomOp = async (db: Pick<pg.ClientBase, 'query'>): Promise<void> => {
-      const ids = await stored()
+    /** One random insert, update or delete; returns the id it wrote, and never writes an id in `avoid`. */
+    const randomOp = async (db: Pick<pg.ClientBase, 'query'>, avoid: ReadonlySet<string> = new Set()): Promise<string | undefined> => {
+      const ids = (await stored()).filter((id) => !avoid.has(id))
       const kind = rand()
       if (kind < 0.4 && unused.length > 0) {
         const article = unused[0] as Article
         unused = unused.slice(1)
         await insertArticles(db, schema, [{ ...article, tags: rand() < 0.5 ? [pick(TAGS)] : undefined } as Article])
+        return article.id
       } else if (kind < 0.7 && ids.length > 0) {
         const id = pick(ids)
         const other = pick(sample)
         const change = pick(['title', 'body', 'tags', 'published_at'])
         const value = change === 'title' ? other.title : change === 'body' ? other.body : change === 'tags' ? [pick(TAGS), pick(TAGS)] : other.publishedAt
         await db.query(`UPDATE "${schema}".articles SET ${change} = $2 WHERE id = $1`, [id, value])
+        return id
       } else if (ids.length > 0) {
-        await db.query(`DELETE FROM "${schema}".articles WHERE id = $1`, [pick(ids)])
+        const id = pick(ids)
+        await db.query(`DELETE FROM "${schema}".articles WHERE id = $1`, [id])
+        return id
       }
+      return undefined
     }
-    /** Ops in two interleaved transactions that commit in the other order than they wrote. */
+    /**
+     * Ops in two interleaved transactions that commit in the other order than they wrote. The
+     * second never writes a row the first holds a lock on (it would wait for a commit that waits for it).
+     */
     const interleaved = async (): Promise<void> => {
       const [t1, t2] = [await pool.connect(), await pool.connect()]
       try {
         await t1.query('BEGIN')
         await t2.query('BEGIN')
-        await randomOp(t1)
-        await randomOp(t2)
+        const held = new Set<string>()
+        const first = await randomOp(t1)
+        if (first !== undefined) held.add(first)
+        await randomOp(t2, held)
         await t2.query('COMMIT')
         await randomOp(t1)
         await t1.query('COMMIT')
+      } catch (error) {
+        await t1.query('ROLLBACK').catch(() => undefined)
+        await t2.query('ROLLBACK').catch(() => undefined)
+        throw error
       } finally {
         t1.release()
         t2.release()
@@ -209,6 +225,33 @@ describe.skipIf(!DATABASE_URL)('replicas converge on the table (PostgreSQL)', ()
     await pool.query(`DELETE FROM "${schema}".articles WHERE id = 'while-killed'`)
     await waitFor(() => !r.index.has('while-killed'), 'NOTIFY on the new connection')
     expectSameIndex(r.index, await buildFromTable(pool, schema), 'after the reconnect')
+  })
+
+  it('after the change log is pruned, an older snapshot is not used, and a replica that kept up reloads only if its watermark predates the pruning', async () => {
+    const live = await start({ pollIntervalMs: 0 }) // its watermark moves only when this test writes
+    const saved = await live.saveSnapshot()
+    await insertArticles(pool, schema, [{ id: 'before-prune', title: 'Zinc output', body: 'Zinc output rose.' } as Article])
+    await waitFor(() => live.index.has('before-prune'), 'the insert')
+    expect((await pruneChanges(pool, { table: 'articles', schema }, { olderThanMs: 0 })).deleted).toBeGreaterThan(0)
+    expect((await pruneChanges(pool, { table: 'articles', schema }, { olderThanMs: 0 })).deleted).toBe(0)
+    // The snapshot's watermark predates the pruned changes: it cannot be caught up.
+    const error = await PostgresReplica.start(options({ from: 'snapshot' })).catch((e: unknown) => e)
+    expect((error as PostgresSyncError).code).toBe('NO_SNAPSHOT')
+    expect((error as Error).message).toContain(`snapshot (${saved.id}) is older than the pruned change log`)
+    const auto = await start()
+    expect(auto.stats.startedFrom).toBe('rows')
+    // The live replica read the pruned change already; it reloads only if its watermark's xmin is
+    // still at or below the pruned transaction (a transaction open anywhere in the cluster, such
+    // as another test file's, holds xmin back): conservative, never wrong.
+    const { rows: stale } = await pool.query<{ stale: boolean }>(
+      `SELECT pruned_through >= pg_snapshot_xmin($1::pg_snapshot) AS stale FROM "${schema}".related_articles_state`,
+      [live.stats.watermark],
+    )
+    await pool.query(`UPDATE "${schema}".articles SET title = 'Zinc output rose again' WHERE id = 'before-prune'`)
+    await settle(live, auto)
+    expect(live.stats.reloads).toBe(stale[0]?.stale ? 1 : 0)
+    expectSameIndex(live.index, await buildFromTable(pool, schema), 'after pruning')
+    await expect(pruneChanges(pool, { table: 'articles', schema }, { olderThanMs: -1 })).rejects.toThrow(/olderThanMs/)
   })
 
   it('reloads every row after a TRUNCATE', async () => {

@@ -2,7 +2,7 @@ import type pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { migrate, PostgresSyncError } from '../../src/postgres/index.js'
 import { RelatedArticlesError } from '../../src/index.js'
-import { DATABASE_URL, createArticlesTable, freshSchema, testPool } from './helpers.js'
+import { DATABASE_URL, createArticlesTable, freshSchema, testPool, waitFor } from './helpers.js'
 
 describe.skipIf(!DATABASE_URL)('migrate (PostgreSQL)', () => {
   let pool: pg.Pool
@@ -55,7 +55,8 @@ describe.skipIf(!DATABASE_URL)('migrate (PostgreSQL)', () => {
       client.on('notification', (n) => received.push(n.channel))
       await client.query(`LISTEN "${channel}"`)
       await pool.query(`INSERT INTO "${schema}".articles (id, title, body) VALUES ('n1', 'N', 'x'), ('n2', 'N', 'y')`)
-      await new Promise((resolve) => setTimeout(resolve, 200))
+      await waitFor(() => received.length > 0, 'the notification')
+      await new Promise((resolve) => setTimeout(resolve, 200)) // and no second one
       expect(received).toEqual([channel])
       await client.query('UNLISTEN *')
     } finally {

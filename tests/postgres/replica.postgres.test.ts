@@ -101,8 +101,44 @@ describe.skipIf(!DATABASE_URL)('PostgresReplica (PostgreSQL)', () => {
     expect(replica.stats.status).toBe('closed')
     await replica.close() // twice is harmless
     await expect(replica.catchUp()).rejects.toThrow(PostgresSyncError)
-    const { rows } = await pool.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = $1`, [`closes-${schema}`])
-    expect(rows[0].n).toBe(0)
+    // The server process ends just after the socket closes: its connection leaves pg_stat_activity.
+    const connections = async (): Promise<number> =>
+      (await pool.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = $1`, [`closes-${schema}`])).rows[0].n
+    await waitFor(async () => (await connections()) === 0, 'the connection to close', 5_000)
+  })
+
+  it('follows a table of its own shape: bigint ids, other column names, a date and a jsonb tag list', async () => {
+    await pool.query(`CREATE TABLE "${schema}".stories (story_id bigint PRIMARY KEY, headline varchar(200) NOT NULL, text text NOT NULL,
+      first_published date, keywords jsonb, desk text)`)
+    const mapping = {
+      table: 'stories',
+      schema,
+      prefix: 'stories_sync',
+      columns: { id: 'story_id', title: 'headline', body: 'text', publishedAt: 'first_published', tags: 'keywords', section: 'desk' },
+    }
+    await migrate(pool, mapping)
+    await pool.query(`INSERT INTO "${schema}".stories VALUES (1, 'Coffee quotas', 'Brazil wants coffee export quotas back.', '1987-03-02', '["coffee"]', 'Markets')`)
+    const replica = await PostgresReplica.start({ connection: DATABASE_URL as string, mapping, batchSize: 1 })
+    try {
+      expect(replica.index.get('1')).toEqual({
+        id: '1',
+        title: 'Coffee quotas',
+        body: 'Brazil wants coffee export quotas back.',
+        publishedAt: '1987-03-02',
+        tags: ['coffee'],
+        section: 'Markets',
+      })
+      // One change: the one-statement catch-up; three: more than batchSize, the transaction.
+      await pool.query(`INSERT INTO "${schema}".stories VALUES (2, 'Coffee talks', 'Coffee producers meet on quotas.', NULL, NULL, NULL)`)
+      await waitFor(() => replica.index.has('2'), 'a bigint id')
+      await pool.query(`INSERT INTO "${schema}".stories VALUES (3, 'Cocoa', 'Cocoa buffer stock.', '1987-03-03', '[]', 'Markets'),
+        (4, 'Tin', 'Tin council.', NULL, NULL, NULL), (5, 'Zinc', 'Zinc output.', NULL, NULL, NULL)`)
+      await pool.query(`DELETE FROM "${schema}".stories WHERE story_id = 1`)
+      await waitFor(() => replica.index.size === 4 && !replica.index.has('1'), 'the batch and the delete')
+      expect(replica.index.get('3')?.publishedAt).toBe('1987-03-03')
+    } finally {
+      await replica.close()
+    }
   })
 
   it('skips a row the index refuses, logs it with its id and counts it, and removes its older version', async () => {
