@@ -19,9 +19,6 @@ export default defineConfig([
     format: ['cjs'],
     // CommonJS output does not split by default: without it each entry would carry its own core.
     splitting: true,
-    // Split CommonJS chunks are converted from ES modules and would keep `import.meta` (a syntax
-    // error in CommonJS): the shim turns `import.meta.url` into the chunk's file URL.
-    shims: true,
     dts: true,
     sourcemap: true,
     target: 'node20',
@@ -29,6 +26,9 @@ export default defineConfig([
     // ml-distance is ESM-only, and Node before 20.19 cannot require() an ES module: the CommonJS
     // build carries its own copy (a few kilobytes of similarity functions).
     noExternal: ['ml-distance', /^natural\//],
+    // `import.meta` is a syntax error in a CommonJS file: tsup's shim turns import.meta.url into
+    // the bundle's own file URL (src/workers/pool.ts reads it), so require() can load the build.
+    shims: true,
   },
   {
     entry: { cli: 'src/cli/main.ts' },
@@ -38,7 +38,8 @@ export default defineConfig([
     platform: 'node',
     banner: { js: '#!/usr/bin/env node' },
     noExternal: [/^natural\//],
-  },  {
+  },
+  {
     // The worker thread of RelatedPool (src/workers/pool.ts), loaded by both builds as
     // dist/related-worker.js: a CommonJS main thread can start an ES module worker.
     entry: { 'related-worker': 'src/workers/worker.ts' },

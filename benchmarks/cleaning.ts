@@ -6,14 +6,15 @@
  *
  * Prints, per dataset: characters and lines removed by kind (see `FurnitureKind`), how many
  * titles lost an outlet suffix or prefix, the headings that opened boxes; then nDCG@10 and MAP
- * of the default index against `analysis: { furniture: false }`. Writes
- * `benchmarks/results/cleaning.json`. Only counts and furniture labels are stored, never the
+ * of the default index against `analysis: { furniture: false }`, and with site furniture learned
+ * from the set (`learnSiteFurniture`) where articles have a source. Writes (merging with earlier
+ * runs, so `--datasets` refreshes just those) `benchmarks/results/cleaning.json`. Only counts and furniture labels are stored, never the
  * articles' text.
  */
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { cpus, platform } from 'node:os'
 import { resolve } from 'node:path'
-import { createAnalyzer, type FurnitureKind, type RemovedLine } from '../src/analysis/index.js'
+import { createAnalyzer, type FurnitureKind, learnSiteFurniture, type RemovedLine } from '../src/analysis/index.js'
 import { evaluateRun, type Ranking } from '../src/evaluation/index.js'
 import { RelatedIndex, type RelatedIndexOptions } from '../src/index.js'
 import { LABELLED_DATASETS, loadDataset, type Dataset } from './lib/datasets.js'
@@ -49,6 +50,8 @@ interface QualityPair {
   queries: number
   cleaned: { ndcg10: number; map: number }
   raw: { ndcg10: number; map: number }
+  /** Cleaning plus `learnSiteFurniture` over the set's own articles, when they have sources. */
+  withLearnedSiteFurniture?: { ndcg10: number; map: number; lines: number; sites: number }
 }
 
 function parseArgs(argv: string[]): { datasets: string[]; quality: boolean } {
@@ -126,7 +129,8 @@ const round = (value: number): number => Math.round(value * 10_000) / 10_000
 
 async function main(): Promise<void> {
   const { datasets, quality: withQuality } = parseArgs(process.argv.slice(2))
-  const results: Record<string, { cleaning: CleaningFacts; quality?: QualityPair }> = {}
+  const earlier = existsSync(RESULTS_FILE) ? (JSON.parse(readFileSync(RESULTS_FILE, 'utf8')) as { datasets?: Record<string, unknown> }).datasets : undefined
+  const results: Record<string, unknown> = { ...earlier }
   for (const name of datasets) {
     const loaded = await loadDataset(name)
     if (loaded.dataset === undefined) {
@@ -153,6 +157,13 @@ async function main(): Promise<void> {
         raw: { ndcg10: round(raw.ndcg10), map: round(raw.map) },
       }
       console.log(`quality (default index): nDCG@10 ${raw.ndcg10.toFixed(4)} → ${cleaned.ndcg10.toFixed(4)}, MAP ${raw.map.toFixed(4)} → ${cleaned.map.toFixed(4)} (furniture off → on, ${cleaned.queries} queries)`)
+      if (dataset.articles.some((a) => a.source !== undefined)) {
+        const siteFurniture = learnSiteFurniture(dataset.articles)
+        const learned = quality(dataset, { analysis: { siteFurniture } })
+        const lines = Object.values(siteFurniture).reduce((sum, list) => sum + list.length, 0)
+        entry.quality.withLearnedSiteFurniture = { ndcg10: round(learned.ndcg10), map: round(learned.map), lines, sites: Object.keys(siteFurniture).length }
+        console.log(`with learned site furniture (${lines} lines of ${Object.keys(siteFurniture).length} sites): nDCG@10 ${learned.ndcg10.toFixed(4)}, MAP ${learned.map.toFixed(4)}`)
+      }
     }
     results[name] = entry
   }

@@ -13,9 +13,10 @@
  * 1000), --affected-seconds S (affectedBy runs one query per article sharing a term with the
  * given one, seconds each at 100k: as many as fit in S seconds, at least one; default 60),
  * --batch N (ids of the relatedAll rate sample, default 2000), --threads N (the N of "relatedAll
- * on N threads", default 2), --no-minimal.
+ * on N threads", default 2), --build-threads N (a second build with analysis on N worker
+ * threads, default 2; 0 skips it), --no-minimal, --no-ours (only the other children).
  *
- * Each size runs in child processes (ours, minimal) started with Node's default heap settings:
+ * Each size runs in child processes (ours, threaded-build, minimal) started with Node's default heap settings:
  *   node --expose-gc <tsx loader> benchmarks/scale.ts --child ours --size N --out FILE
  * so heap figures and peak RSS belong to one engine and one size. Writes
  * `benchmarks/results/scale.json` and `benchmarks/results/SCALE.md`. Exits 0 with a message when
@@ -27,7 +28,7 @@ import { readFile, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { RelatedIndex, type Draft } from '../src/index.js'
+import { RelatedIndex, createRelatedPool, type Draft } from '../src/index.js'
 import type { RankerArticle } from './lib/datasets.js'
 import { projectRoot } from './lib/paths.js'
 import { SCALE_SEED, SCALE_SOURCE_CORPUS, loadScaleSources, scaleArticles, type ScaleSource } from './lib/scale-corpus.js'
@@ -47,11 +48,15 @@ interface Options {
   batch: number
   threads: number
   minimal: boolean
-  child: { kind: 'ours' | 'minimal'; size: number; out: string } | undefined
+  /** Threads of the extra build with analysis on worker threads (0: no such build). */
+  buildThreads: number
+  /** Skip our one-thread child (when only the threaded build is wanted). */
+  ours: boolean
+  child: { kind: 'ours' | 'minimal' | 'threaded-build'; size: number; out: string } | undefined
 }
 
 function parseOptions(argv: readonly string[]): Options {
-  const o: Options = { sizes: [100_000, 300_000], queries: 1000, affectedSeconds: 60, batch: 2000, threads: 2, minimal: true, child: undefined }
+  const o: Options = { sizes: [100_000, 300_000], queries: 1000, affectedSeconds: 60, batch: 2000, threads: 2, minimal: true, buildThreads: 2, ours: true, child: undefined }
   let kind: string | undefined
   let size = 0
   let out = ''
@@ -70,6 +75,8 @@ function parseOptions(argv: readonly string[]): Options {
       case '--batch': o.batch = int(flag, value); i++; break
       case '--threads': o.threads = int(flag, value); i++; break
       case '--no-minimal': o.minimal = false; break
+      case '--no-ours': o.ours = false; break
+      case '--build-threads': o.buildThreads = value === '0' ? 0 : int(flag, value); i++; break
       case '--child': kind = value; i++; break
       case '--size': size = int(flag, value); i++; break
       case '--out': out = value ?? ''; i++; break
@@ -77,7 +84,7 @@ function parseOptions(argv: readonly string[]): Options {
     }
   }
   if (kind !== undefined) {
-    if (kind !== 'ours' && kind !== 'minimal') throw new Error(`--child must be ours or minimal, got ${kind}`)
+    if (kind !== 'ours' && kind !== 'minimal' && kind !== 'threaded-build') throw new Error(`--child must be ours, minimal or threaded-build, got ${kind}`)
     o.child = { kind, size, out }
   }
   return o
@@ -191,13 +198,15 @@ async function measureOurs(sources: readonly ScaleSource[], n: number, o: Option
 
   const batchIds = samplePositions(0, n, o.batch, 'scale-batch').map((p) => `s${p}`)
   log(`relatedAll rate over ${batchIds.length} ids, one thread`)
-  const batchRun = timed(() => index.relatedAll({ ids: batchIds, k: K }).size)
+  const batchRun = timed(() => index.relatedAll({ ids: batchIds, k: K }))
   const listsPerSecond = batchIds.length / batchRun.seconds
+  const oneThreadLists = batchRun.value
 
   log('snapshot')
   const directory = mkdtempSync(join(tmpdir(), 'related-scale-'))
   const file = join(directory, 'index.snapshot')
   let snapshot: Record<string, unknown>
+  let threaded: Record<string, unknown> = {}
   try {
     start = performance.now()
     const bytes = index.serialize()
@@ -213,6 +222,25 @@ async function measureOurs(sources: readonly ScaleSource[], n: number, o: Option
     loaded.related(queryIds[1] as string, { k: K })
     const firstQueryAfterLoadMs = performance.now() - start
     const sameResults = queryIds.slice(0, 5).every((id, i) => loaded.related(id, { k: K }).map((r) => r.id).join(',') === check[i])
+    log(`relatedAll rate over ${batchIds.length} ids, ${o.threads} worker threads`)
+    start = performance.now()
+    const pool = await createRelatedPool(bytes, { threads: o.threads })
+    const poolStartMs = performance.now() - start
+    try {
+      start = performance.now()
+      const pooled = await pool.relatedAll({ ids: batchIds, k: K })
+      const pooledSeconds = (performance.now() - start) / 1000
+      threaded = {
+        threads: o.threads,
+        poolStartMs: round(poolStartMs, 0),
+        listsPerSecond: round(batchIds.length / pooledSeconds, 1),
+        overOneThread: round(batchRun.seconds / pooledSeconds, 2),
+        wholeArchiveMinutes: round(n / (batchIds.length / pooledSeconds) / 60, 1),
+        identicalToOneThread: JSON.stringify([...pooled]) === JSON.stringify([...oneThreadLists]),
+      }
+    } finally {
+      await pool.close()
+    }
     snapshot = {
       bytes: snapshotBytes,
       megabytes: mb(snapshotBytes),
@@ -257,9 +285,42 @@ async function measureOurs(sources: readonly ScaleSource[], n: number, o: Option
       threads: 1,
       listsPerSecond: round(listsPerSecond, 1),
       wholeArchiveMinutes: round(n / listsPerSecond / 60, 1),
+      onThreads: threaded,
     },
     snapshot,
     processPeakRssMB: mb(peakRssBytes()),
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Child: the build with analysis on worker threads (the one-thread build is in `ours`).
+
+async function measureThreadedBuild(sources: readonly ScaleSource[], n: number, o: Options): Promise<Record<string, unknown>> {
+  const warm = new RelatedIndex()
+  await warm.addStream(scaleArticles(sources, { count: 300, first: n + 10_000 }))
+  let peakRss = 0
+  const index = new RelatedIndex()
+  const cpu = process.cpuUsage()
+  const start = performance.now()
+  await index.addStream(scaleArticles(sources, { count: n }), {
+    threads: o.buildThreads,
+    onProgress: () => {
+      peakRss = Math.max(peakRss, process.memoryUsage.rss())
+    },
+  })
+  const seconds = (performance.now() - start) / 1000
+  const used = process.cpuUsage(cpu)
+  console.log(`  [${n}] build on ${o.buildThreads} analysis threads ${seconds.toFixed(1)} s`)
+  return {
+    articles: n,
+    threads: o.buildThreads,
+    seconds: round(seconds, 1),
+    // This process's CPU, worker threads included (they are threads of this process).
+    cpuSeconds: round((used.user + used.system) / 1e6, 1),
+    articlesPerSecond: Math.round(n / seconds),
+    peakRssDuringBuildMB: mb(peakRss),
+    processPeakRssMB: mb(peakRssBytes()),
+    size: index.size,
   }
 }
 
@@ -304,9 +365,19 @@ type Json = Record<string, any> // eslint-disable-line @typescript-eslint/no-exp
 function markdown(report: Json): string {
   const rows: string[] = []
   const line = (cells: unknown[]): string => `| ${cells.join(' | ')} |`
-  rows.push(line(['articles', 'build s (ours / minimal)', 'peak RSS MB', 'index B/article (beyond text)', 'minimal B/article', 'related p50 / p95 / p99 ms', 'minimal p50 / p95 / p99 ms', 'relatedTo p50 / p95 / p99', 'affectedBy p50 / p95 / p99', 'relatedAll lists/s, 1 thread (minimal)', 'whole archive min', 'snapshot MB', 'save / load ms', 'first query after load ms']))
-  rows.push(line(Array.from({ length: 14 }, () => '---')))
+  rows.push(line(['articles', 'build s (ours / minimal)', 'peak RSS MB', 'index B/article (beyond text)', 'minimal B/article', 'related p50 / p95 / p99 ms', 'minimal p50 / p95 / p99 ms', 'relatedTo p50 / p95 / p99', 'affectedBy p50 / p95 / p99', 'relatedAll lists/s, 1 thread (minimal)', 'N threads lists/s (× 1 thread)', 'whole archive min, 1 / N threads', 'snapshot MB', 'save / load ms', 'first query after load ms']))
+  rows.push(line(Array.from({ length: 15 }, () => '---')))
+  const threadRows: string[] = []
   for (const [size, r] of Object.entries(report.sizes as Record<string, Json>)) {
+    const threaded = r.threadedBuild as Json | undefined
+    if (threaded !== undefined) {
+      const one = (r.ours as Json | undefined)?.build as Json | undefined
+      threadRows.push(
+        `- ${Number(size).toLocaleString('en-US')} articles, build with analysis on ${threaded.threads} worker threads: ${threaded.seconds} s wall, ${threaded.cpuSeconds} s CPU, peak RSS ${threaded.processPeakRssMB} MB` +
+          (one === undefined ? '' : ` (one thread in the same run: ${one.seconds} s wall, ${one.cpuSeconds} s CPU; × ${round(one.seconds / threaded.seconds, 2)} wall)`),
+      )
+    }
+    if (r.ours === undefined) continue
     const ours = r.ours as Json
     const minimal = r.minimal as Json | undefined
     const lat = (l: Json | undefined): string => (l === undefined ? '–' : `${l.p50Ms} / ${l.p95Ms} / ${l.p99Ms}`)
@@ -322,7 +393,8 @@ function markdown(report: Json): string {
         lat(ours.relatedTo),
         lat(ours.affectedBy),
         `${ours.relatedAll.listsPerSecond} (${minimal?.relatedAll.listsPerSecond ?? '–'})`,
-        ours.relatedAll.wholeArchiveMinutes,
+        ours.relatedAll.onThreads.threads === undefined ? '–' : `${ours.relatedAll.onThreads.threads}: ${ours.relatedAll.onThreads.listsPerSecond} (× ${ours.relatedAll.onThreads.overOneThread})`,
+        `${ours.relatedAll.wholeArchiveMinutes} / ${ours.relatedAll.onThreads.wholeArchiveMinutes ?? '–'}`,
         ours.snapshot.megabytes,
         `${ours.snapshot.saveMs} / ${ours.snapshot.loadMs}`,
         ours.snapshot.firstQueryAfterLoadMs,
@@ -337,6 +409,8 @@ function markdown(report: Json): string {
     '',
     ...rows,
     '',
+    ...threadRows,
+    ...(threadRows.length > 0 ? [''] : []),
     ...Object.entries(report.definitions as Record<string, string>).map(([name, text]) => `- **${name}**: ${text}`),
     '',
   ].join('\n')
@@ -348,7 +422,7 @@ const DEFINITIONS: Record<string, string> = {
   related: 'related(id, {k:10}) over a seeded sample of indexed ids; one untimed warm-up pass, then 3 timed passes, each query\'s latency the median of its passes',
   relatedTo: 'relatedTo(draft, {k:10}) on articles generated past the end of the corpus (analysis included)',
   affectedBy: 'affectedBy(id, {k:10}) on the first ids of the related sample, one timed pass, as many as fit in the --affected-seconds budget (the count is in scale.json)',
-  relatedAll: 'relatedAll({ids: seeded sample, k:10}) on one thread; whole-archive minutes = size / rate',
+  relatedAll: 'relatedAll({ids: seeded sample, k:10}) on the main thread, then the same ids on a RelatedPool of --threads worker threads loaded from the snapshot bytes (pool start not included in the rate; results checked identical); whole-archive minutes = size / rate',
   snapshot: 'serialize + writeFile (save), readFile + deserialize (load) through a temporary file; first query after load is one related() right after deserialize',
   minimal: 'MinimalCosineIndex (benchmarks/lib/speed-baselines.ts) over the same articles: baseline tokens, sublinear tf × smoothed idf, typed-array postings, full accumulator scan; build excludes generating the articles',
 }
@@ -364,7 +438,12 @@ async function main(): Promise<void> {
   const sources = loaded.sources
   const child = o.child
   if (child !== undefined) {
-    const result = child.kind === 'ours' ? await measureOurs(sources, child.size, o) : measureMinimal(sources, child.size, o)
+    const result =
+      child.kind === 'ours'
+        ? await measureOurs(sources, child.size, o)
+        : child.kind === 'threaded-build'
+          ? await measureThreadedBuild(sources, child.size, o)
+          : measureMinimal(sources, child.size, o)
     writeFileSync(child.out, JSON.stringify(result))
     return
   }
@@ -373,10 +452,20 @@ async function main(): Promise<void> {
   const sizes: Record<string, unknown> = {}
   try {
     for (const size of o.sizes) {
-      console.log(`${size} articles: ours`)
-      const ours = spawnChild('ours', size, argv, workDir)
-      const minimal = o.minimal ? (console.log(`${size} articles: minimal`), spawnChild('minimal', size, argv, workDir)) : undefined
-      sizes[String(size)] = { ours, ...(minimal === undefined ? {} : { minimal }) }
+      const entry: Record<string, unknown> = {}
+      if (o.ours) {
+        console.log(`${size} articles: ours`)
+        entry.ours = spawnChild('ours', size, argv, workDir)
+      }
+      if (o.buildThreads > 0) {
+        console.log(`${size} articles: build with analysis on ${o.buildThreads} worker threads`)
+        entry.threadedBuild = spawnChild('threaded-build', size, argv, workDir)
+      }
+      if (o.minimal) {
+        console.log(`${size} articles: minimal`)
+        entry.minimal = spawnChild('minimal', size, argv, workDir)
+      }
+      sizes[String(size)] = entry
     }
   } finally {
     rmSync(workDir, { recursive: true, force: true })

@@ -69,6 +69,7 @@ import {
   type ThroughputFigure,
 } from './lib/speed-report.js'
 import { TermStatistics } from './lib/text.js'
+import { measureAffectedBy } from './lib/speed-affected.js'
 
 const K = 10
 const RESULTS_DIR = resolve(projectRoot, 'benchmarks', 'results')
@@ -78,6 +79,8 @@ const RESULTS_MD = resolve(RESULTS_DIR, 'SPEED.md')
 const WARMUP_ARTICLES = 300
 /** Queries whose top-k ids must be equal between the built and the loaded index. */
 const SNAPSHOT_CHECK_QUERIES = 5
+/** Articles removed, added back and passed to affectedBy, per size. */
+const AFFECTED_ARTICLES = 5
 /** Sample memory every this many articles (build) or lists (relatedAll). */
 const SAMPLE_EVERY = 250
 
@@ -275,6 +278,9 @@ async function measureOurs(corpus: RankerArticle[], n: number, o: Options, snaps
   const related = timeQueries(queryIds, (id) => built.related(id, { k: K }))
   console.log(`  [${n}] relatedTo(draft) × ${drafts.length}`)
   const relatedTo = timeQueries(drafts, (d) => built.relatedTo(d, { k: K }))
+  const affectedArticles = queryIds.slice(0, AFFECTED_ARTICLES).map((id) => articles.find((a) => a.id === id) as RankerArticle)
+  console.log(`  [${n}] remove, add and affectedBy × ${affectedArticles.length}`)
+  const affectedBy = measureAffectedBy(built, affectedArticles, K)
 
   let snapshot: OursResult['snapshot'] = { available: false }
   const serialize = optional(built).serialize
@@ -340,6 +346,7 @@ async function measureOurs(corpus: RankerArticle[], n: number, o: Options, snaps
     processPeakRssBytes: peakRssBytes(),
     related,
     relatedTo: { ...relatedTo, drafts: heldOut ? 'held-out' : 'indexed-with-own-id' },
+    affectedBy,
     snapshot,
   }
 }
@@ -553,6 +560,7 @@ const DEFINITIONS: Record<string, string> = {
   memory:
     'live heap + external (typed-array stores) after a full GC with the index held, minus the same with only the articles array (and the shared wink instance), divided by the article count',
   related: `related(id, {k:${K}}) over a seeded sample of indexed ids, timed per query after one untimed warm-up pass over the same ids`,
+  affectedBy: `affectedBy(id, {k:${K}}) right after add(article), for ${AFFECTED_ARTICLES} sampled articles first removed (the index holds the same articles afterwards); exact: the ids whose own related(id, {k:${K}}) now shows the article`,
   relatedTo: `relatedTo({title, body, publishedAt}, {k:${K}}): held-out articles where the corpus has enough left over; at the full corpus and above, indexed articles passed with their own id (excluded from results)`,
   minimal:
     'MinimalCosineIndex (benchmarks/lib/speed-baselines.ts): baseline tokens (text.ts), sublinear tf × smoothed idf, L2 norm, Int32Array/Float32Array postings, Float64Array accumulator, top-10 by insertion; memory = its typed arrays; build = tokenise + index',

@@ -31,7 +31,10 @@ export interface Article {
   tags?: readonly string[]
   /** Section of the site ('World', 'Business'). */
   section?: string
-  /** Publisher or outlet name. */
+  /**
+   * Publisher or outlet, best as its host name ('wral.com'): it selects the site's own furniture
+   * lines (the `siteFurniture` analysis option) and helps recognise the outlet in a headline suffix.
+   */
   source?: string
   /** Canonical URL, returned unchanged. */
   url?: string

@@ -3,6 +3,7 @@
  * Units are decimal: 1 KB = 1,000 bytes, 1 MB = 10^6 bytes.
  */
 import type { LatencySummary } from './speed-corpus.js'
+import type { AffectedBySummary } from './speed-affected.js'
 
 /** One timed pass over the articles (analysis floor, analysis, build). */
 export interface ThroughputFigure {
@@ -39,6 +40,8 @@ export interface OursResult {
   processPeakRssBytes: number
   related: LatencySummary
   relatedTo: LatencySummary & { drafts: 'held-out' | 'indexed-with-own-id' }
+  /** Absent in reports written before it was measured. */
+  affectedBy?: AffectedBySummary
   snapshot:
     | { available: false }
     | {
@@ -190,6 +193,20 @@ export function queryTable(size: SizeResult, markdown = false): string {
       cold(ours.relatedTo),
       fmt.x(ours.relatedTo.p50Ms / ref),
     ],
+    ...(ours.affectedBy === undefined
+      ? []
+      : [
+          [
+            `affectedBy(id, {k:10}) after add (add p50 ${fmt.ms(ours.affectedBy.addP50Ms)} ms; ${ours.affectedBy.affectedMedian} lists changed, median)`,
+            '',
+            '',
+            fmt.int(ours.affectedBy.articles),
+            fmt.ms(ours.affectedBy.p50Ms),
+            fmt.ms(ours.affectedBy.p95Ms),
+            '',
+            fmt.x(ours.affectedBy.p50Ms / ref),
+          ],
+        ]),
     [
       'minimal typed-array exact cosine',
       fmt.s(baselines.minimal.buildSeconds),

@@ -69,7 +69,7 @@ export const JUNK_PATTERNS: readonly RegExp[] = Object.freeze([
   /^(?:>>\s*)?download (?:our|the) (?:free )?(?:[\w ]{1,30} )?apps?\b.{0,80}$/i,
   /^take [\w ]{1,20} with you$/i,
   /^(?:follow|like) (?:us|[\w.]{1,30}) on (?:facebook|twitter|instagram)\b.{0,80}$/i,
-  /^follow [\w .]{1,30}:(?: (?:facebook|twitter|instagram|google\+?)(?: \|)?)*$/i,
+  /^follow (?:us|[\w.]{2,30})(?::| on)?(?: (?:facebook|twitter|instagram|google\+?)(?: \|)?)*$/i,
   /^stay up to date, follow .{1,40} on twitter$/i,
   /^join the conversation on the .{1,40} facebook page$/i,
   /^(?:share this|like this): (?:facebook|twitter|email|like loading.*)$/i,
@@ -82,13 +82,26 @@ export const JUNK_PATTERNS: readonly RegExp[] = Object.freeze([
   /^read or share this story: \S+$/i,
   /^read (?:the )?full (?:story|article) (?:at|on) \S+$/i,
   /^\*?watch .{1,80} below\*?$/i,
-  /^(?:close|buy photo|click to enlarge)$/i,
+  /^(?:close|buy photo|click to enlarge|text size|a a)$/i,
+  // Players and plug-ins.
+  /^(?:having trouble viewing the video|sorry, your browser (?:doesn't|does not) support|you need the latest version of the adobe)/i,
+  /^when you tweet with a location, twitter stores/i,
+  // Alerts, apps and subscriptions in a sentence of their own.
+  /^whenever .{1,60} posts new content/i,
+  /^(?:get the latest from .{1,60} anytime|get alerted to news events|get breaking news, weather and traffic on the go)/i,
+  /^(?:refresh \S+ and our app|subscribe now for|follow us online at|find .{1,30} on (?:twitter|facebook|instagram))/i,
+  // Reporter contact lines.
+  /^contact [\w .'-]{1,40}: \S+@\S+/i,
+  /^to reach [\w .'-]{1,40}, (?:call|email|e-mail) /i,
+  // Photo credits and pagers.
+  /^\(?(?:photo|image|video|graphic)s?(?: credit)?: .{1,60}$/i,
+  /^(?:getty images|ap photo|image via .{1,40}|page \d+ of \d+)$/i,
   // Corrections and reuse boxes.
   /^report an error or submit a tip to .{1,40}$/i,
   /^click here for reuse options$/i,
   // Copyright lines: "Copyright 2016 The Associated Press. All rights reserved. This material may not …".
   /^\(?(?:©|\(c\)|copyright)(?: ©| \(c\))? ?(?:\d{4}|by |(?:the )?associated press)/i,
-  /^all rights reserved$/i,
+  /^.{0,150}\ball rights reserved\b.{0,150}$/i,
 ])
 
 /**

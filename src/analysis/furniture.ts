@@ -26,7 +26,7 @@ import {
 } from './furniture-lists.js'
 import {
   type ClutterMatcher,
-  isClutterLine,
+  isClutterKey,
   lineKey,
   MAX_CLUTTER_LINE_LENGTH,
   normalizeUnicode,
@@ -135,9 +135,9 @@ export function compileCleaning(clutter: ClutterMatcher, settings: CleaningSetti
   return { clutter, furniture: settings.furniture, headings, site }
 }
 
-function isHeading(line: string, rules: CleaningRules): boolean {
+function isHeading(line: string, i: number, keyOf: KeyOf, rules: CleaningRules): boolean {
   if (line.length > 80) return false
-  const key = lineKey(line)
+  const key = keyOf(i)
   if (key === '') return false
   if (rules.headings.has(key)) return true
   for (const pattern of FURNITURE_HEADING_PATTERNS) if (pattern.test(key)) return true
@@ -154,10 +154,14 @@ function isLinkLine(trimmed: string): boolean {
   return !/[\p{L}\p{N}]/u.test(trimmed.replace(LINK_TOKEN, ''))
 }
 
+// One alternation instead of a loop over the patterns: one regular-expression call per line.
+const JUNK = new RegExp(JUNK_PATTERNS.map((pattern) => `(?:${pattern.source})`).join('|'), 'i')
+
+const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u
+
+/** Crawler junk, or a line without a letter or digit (rules such as "___", "# # #", dotted lines). */
 function isJunk(trimmed: string): boolean {
-  const bare = trimTrailingPunctuation(trimmed)
-  for (const pattern of JUNK_PATTERNS) if (pattern.test(bare)) return true
-  return false
+  return !LETTER_OR_DIGIT.test(trimmed) || JUNK.test(trimTrailingPunctuation(trimmed))
 }
 
 /** Share of a line's words that are common prose words (jusText's stop-word density). */
@@ -190,6 +194,9 @@ export function removeFurniture(text: string, rules: CleaningRules, source?: str
   const n = lines.length
   const trimmed = lines.map((line) => line.trim())
   const kinds: (FurnitureKind | undefined)[] = new Array<FurnitureKind | undefined>(n)
+  // Each line's comparable key, computed at most once: every step below compares keys.
+  const keys = new Array<string | undefined>(n)
+  const keyOf = (i: number): string => (keys[i] ??= lineKey(trimmed[i] as string))
   const siteLines = source === undefined || rules.site.size === 0 ? undefined : rules.site.get(siteKey(source))
 
   // 1. Lines on their own.
@@ -199,11 +206,11 @@ export function removeFurniture(text: string, rules: CleaningRules, source?: str
     if (line === '') continue
     let kind: FurnitureKind | undefined
     if (line.length <= MAX_CLUTTER_LINE_LENGTH) {
-      if (isClutterLine(line, rules.clutter)) kind = 'clutter'
+      if (isClutterKey(line, line.length <= rules.clutter.longestLine ? keyOf(i) : '', rules.clutter)) kind = 'clutter'
       else if (isJunk(line)) kind = 'junk'
       else if (isLinkLine(line)) kind = 'links'
     }
-    if (kind === undefined && siteLines !== undefined && line.length <= MAX_SITE_LINE_LENGTH && siteLines.has(lineKey(line))) kind = 'site'
+    if (kind === undefined && siteLines !== undefined && line.length <= MAX_SITE_LINE_LENGTH && siteLines.has(keyOf(i))) kind = 'site'
     if (kind !== undefined) {
       kinds[i] = kind
       any = true
@@ -211,9 +218,9 @@ export function removeFurniture(text: string, rules: CleaningRules, source?: str
   }
 
   // 2. Teasers first, so that a box of them reads as one; 3. boxes under headings; 4. menus.
-  if (markTeasers(trimmed, kinds, n)) any = true
-  if (markBoxes(trimmed, kinds, rules)) any = true
-  if (markMenus(trimmed, kinds, n)) any = true
+  if (markTeasers(trimmed, kinds, n, keyOf)) any = true
+  if (markBoxes(trimmed, kinds, rules, keyOf)) any = true
+  if (markMenus(trimmed, kinds, n, keyOf)) any = true
   if (!any) return text
 
   const kept: string[] = []
@@ -238,20 +245,20 @@ const BULLET = /^(?:[+•*»·-]|>>?)\s/
  * the page. Any other box runs until the story resumes: two paragraphs in a row (a teaser list
  * alternates headline and lead), or, in a list of bulleted links, the first paragraph.
  */
-function markBoxes(trimmed: readonly string[], kinds: (FurnitureKind | undefined)[], rules: CleaningRules): boolean {
+function markBoxes(trimmed: readonly string[], kinds: (FurnitureKind | undefined)[], rules: CleaningRules, keyOf: KeyOf): boolean {
   const n = trimmed.length
   let marked = false
   let story = 0
   for (let i = 0; i < n; i++) {
     const line = trimmed[i] as string
     if (line === '') continue
-    if (story < MIN_STORY_BEFORE_FURNITURE || (kinds[i] !== undefined && kinds[i] !== 'clutter') || !isHeading(line, rules)) {
+    if (story < MIN_STORY_BEFORE_FURNITURE || (kinds[i] !== undefined && kinds[i] !== 'clutter') || !isHeading(line, i, keyOf, rules)) {
       if (kinds[i] === undefined) story += line.length
       continue
     }
     kinds[i] = 'trailing'
     marked = true
-    const final = FINAL_HEADINGS.has(lineKey(line))
+    const final = FINAL_HEADINGS.has(keyOf(i))
     let bulleted = false
     let j = i + 1
     for (; j < n; j++) {
@@ -276,8 +283,11 @@ function nextLive(trimmed: readonly string[], kinds: readonly (FurnitureKind | u
   return j
 }
 
-function isRelativeTime(line: string): boolean {
-  return line.length <= 40 && RELATIVE_TIME.test(lineKey(line))
+/** A line's comparable key by its index (see `lineKey`), computed once per line. */
+type KeyOf = (index: number) => string
+
+function isRelativeTime(trimmed: readonly string[], i: number, keyOf: KeyOf): boolean {
+  return (trimmed[i] as string).length <= 40 && RELATIVE_TIME.test(keyOf(i))
 }
 
 /**
@@ -286,11 +296,11 @@ function isRelativeTime(line: string): boolean {
  * wherever it stands, and a single run is furniture when it closes the page after enough story
  * (a lone "2 hours ago" above a page's own headline and story only loses the time line).
  */
-function markTeasers(trimmed: readonly string[], kinds: (FurnitureKind | undefined)[], end: number): boolean {
+function markTeasers(trimmed: readonly string[], kinds: (FurnitureKind | undefined)[], end: number, keyOf: KeyOf): boolean {
   const runs: { from: number; to: number }[] = []
   for (let i = 0; i < end; i++) {
     const line = trimmed[i] as string
-    if (line === '' || !isRelativeTime(line)) continue
+    if (line === '' || !isRelativeTime(trimmed, i, keyOf)) continue
     let from = i
     let p = i - 1
     while (p >= 0 && trimmed[p] === '') p--
@@ -299,11 +309,11 @@ function markTeasers(trimmed: readonly string[], kinds: (FurnitureKind | undefin
     let j = i + 1
     // Skip blank lines, bylines and stamps that are already removed (the "- Outlet" line).
     while (j < end && (trimmed[j] === '' || kinds[j] !== undefined)) j++
-    if (j < end && isHeadline(trimmed[j] as string) && !isRelativeTime(trimmed[j] as string)) {
+    if (j < end && isHeadline(trimmed[j] as string) && !isRelativeTime(trimmed, j, keyOf)) {
       to = j
       const lead = nextLive(trimmed, kinds, j + 1, end)
       // The lead is a sentence or a paragraph; a short label is the next teaser's outlet line.
-      if (lead < end && !isRelativeTime(trimmed[lead] as string) && !isOutletLine(trimmed[lead] as string)) to = lead
+      if (lead < end && !isRelativeTime(trimmed, lead, keyOf) && !isOutletLine(trimmed[lead] as string)) to = lead
     }
     runs.push({ from, to })
     i = to
@@ -359,15 +369,15 @@ function storyBefore(trimmed: readonly string[], kinds: readonly (FurnitureKind 
   return story
 }
 
-function isMenuLine(line: string): boolean {
-  return line.length <= 40 && MENU_WORDS.has(lineKey(line))
+function isMenuLine(trimmed: readonly string[], i: number, keyOf: KeyOf): boolean {
+  return (trimmed[i] as string).length <= 40 && MENU_WORDS.has(keyOf(i))
 }
 
 /**
  * Marks share bars and menus: a run of at least {@link MIN_MENU_RUN} menu-word lines, with blank
  * and already removed lines between them, is furniture. One "Email" line alone is kept.
  */
-function markMenus(trimmed: readonly string[], kinds: (FurnitureKind | undefined)[], end: number): boolean {
+function markMenus(trimmed: readonly string[], kinds: (FurnitureKind | undefined)[], end: number, keyOf: KeyOf): boolean {
   let marked = false
   let run: number[] = []
   const close = (): void => {
@@ -379,8 +389,8 @@ function markMenus(trimmed: readonly string[], kinds: (FurnitureKind | undefined
   }
   for (let i = 0; i < end; i++) {
     const line = trimmed[i] as string
-    if (line === '' || (kinds[i] !== undefined && !isMenuLine(line))) continue
-    if (kinds[i] === undefined && isMenuLine(line)) run.push(i)
+    if (line === '' || (kinds[i] !== undefined && !isMenuLine(trimmed, i, keyOf))) continue
+    if (kinds[i] === undefined && isMenuLine(trimmed, i, keyOf)) run.push(i)
     else if (kinds[i] === undefined) close()
   }
   close()

@@ -12,6 +12,8 @@ export {
   siteKey,
 } from './furniture.js'
 export type { FurnitureKind, RemovedLine } from './furniture.js'
+export { DEFAULT_SITE_FURNITURE_OPTIONS, learnSiteFurniture } from './site-furniture.js'
+export type { LearnSiteFurnitureOptions, SiteFurnitureInput } from './site-furniture.js'
 export { MAX_TITLE_PREFIX_LENGTH, MAX_TITLE_SUFFIX_LENGTH, OUTLET_WORDS, stripTitleSuffix } from './title-suffix.js'
 export type { TitleSuffix } from './title-suffix.js'
 export { DEFAULT_DEMONYMS } from './demonyms.js'

@@ -91,9 +91,10 @@ export const DEFAULT_CLUTTER: readonly (string | RegExp)[] = Object.freeze([
  * stands as a sentence of its own: at the start of a line or after sentence-ending punctuation,
  * and followed by the end of the line, an ellipsis or a capitalised word. It matches case-sensitively
  * as written and in capitals, so "the advertisement was banned" is left alone. "Reuter" is the
- * credit that ends every Reuters-21578 story ("... the sources said. REUTER").
+ * credit that ends every Reuters-21578 story ("... the sources said. REUTER"); "Buy Photo" is a
+ * photo-store button that crawls glue to a story's first sentence ("Buy Photo The man who …").
  */
-export const DEFAULT_INLINE_CLUTTER: readonly string[] = Object.freeze(['Advertisement', 'More to follow', 'Reuter'])
+export const DEFAULT_INLINE_CLUTTER: readonly string[] = Object.freeze(['Advertisement', 'More to follow', 'Reuter', 'Buy Photo'])
 
 /** Lines longer than this are never clutter; the bound keeps line matching cheap. */
 export const MAX_CLUTTER_LINE_LENGTH = 200
@@ -237,7 +238,13 @@ function removeClutterLines(text: string, matcher: ClutterMatcher): string {
 /** Whether a line is on the clutter list (see {@link DEFAULT_CLUTTER}). @internal */
 export function isClutterLine(line: string, matcher: ClutterMatcher): boolean {
   if (line.length === 0) return false
-  if (line.length <= matcher.longestLine && matcher.lines.has(lineKey(line))) return true
+  return isClutterKey(line, line.length <= matcher.longestLine ? lineKey(line) : '', matcher)
+}
+
+/** {@link isClutterLine} with the line's {@link lineKey} already computed. @internal */
+export function isClutterKey(line: string, key: string, matcher: ClutterMatcher): boolean {
+  if (line.length === 0) return false
+  if (line.length <= matcher.longestLine && matcher.lines.has(key)) return true
   if (matcher.patterns.length === 0) return false
   const trimmed = trimTrailingPunctuation(line.trim())
   for (const pattern of matcher.patterns) if (pattern.test(trimmed)) return true

@@ -1,20 +1,26 @@
 /** The four commands. Each returns its exit code; problems with the input throw `CliError`. */
 import { randomBytes } from 'node:crypto'
-import { rename, unlink, writeFile } from 'node:fs/promises'
+import { open, readdir, rename, unlink } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import { evaluateRun, formatRun, parseQrels, parseRun } from '../evaluation/index.js'
 import type { Run } from '../evaluation/index.js'
 import { DEFAULT_K } from '../ranking/defaults.js'
+import type { RelatedEntry } from '../ranking/batch.js'
 import type { RelatedIndex } from '../ranking/related-index.js'
+import { RelatedPool, defaultThreads } from '../workers/pool.js'
 import type { RelatedResult } from '../ranking/result.js'
+import type { RelatedOptions } from '../ranking/options.js'
+import type { Draft } from '../article.js'
+import { RelatedArticlesError } from '../errors.js'
 import { expectPositionals, parseCommandArgs, parseK, requireString } from './args.js'
 import { CliError, describeFsError, messageOf } from './errors.js'
-import { readLines, readText } from './jsonl.js'
+import { ARTICLE_FIELDS, describeInvalidUtf8, readLines, readText } from './jsonl.js'
 import { buildIndex, checkOptions, inFile, loadSnapshot, readArticlesReporting, readConfig } from './load.js'
 import { BufferedWriter } from './output.js'
 import type { OutputStream } from './output.js'
 import type { ProgressStream } from './progress.js'
 import { createProgress } from './progress.js'
+import { PARALLEL_BATCH_ARTICLES } from './help.js'
 import { formatRelatedTable } from './table.js'
 
 /** Where a command writes. */
@@ -35,9 +41,11 @@ export async function batchCommand(argv: string[], io: CliIo): Promise<number> {
     queries: { type: 'string' },
     config: { type: 'string' },
     'skip-invalid': { type: 'boolean' },
+    threads: { type: 'string' },
     quiet: { type: 'boolean', short: 'q' },
   })
   const [path] = expectPositionals('batch', positionals, ['articles.jsonl']) as [string]
+  const threadsOption = parseThreads(values.threads)
   const format = values.format ?? 'jsonl'
   if (format !== 'jsonl' && format !== 'trec') throw new CliError(`--format must be jsonl or trec, got ${JSON.stringify(format)}`)
   const tag = values['run-tag']
@@ -52,7 +60,7 @@ export async function batchCommand(argv: string[], io: CliIo): Promise<number> {
   checkOptions(config.index, query)
   const queriesPath = values.queries as string | undefined
   const queryLines = queriesPath === undefined ? undefined : await readQueryIds(queriesPath)
-  const read = await readArticlesReporting(path, values['skip-invalid'] === true, io.stderr)
+  const read = await readArticlesReporting(path, values['skip-invalid'] === true, io.stderr, config.index)
   if (format === 'trec') {
     const spaced = read.articles.findIndex((a) => WHITESPACE.test(a.id))
     if (spaced !== -1) {
@@ -71,25 +79,37 @@ export async function batchCommand(argv: string[], io: CliIo): Promise<number> {
   }
 
   const progress = createProgress(io.stderr, values.quiet === true)
-  const index = await buildIndex(read, config.index, progress, path)
-  let lists
+  const threads = threadsOption ?? (read.articles.length < PARALLEL_BATCH_ARTICLES ? 1 : defaultThreads())
+  const index = await buildIndex(read, config.index, progress, path, threads)
+  const pool = threads > 1 ? await RelatedPool.fromIndex(index, { threads }) : undefined
+  const onProgress = ({ done }: { done: number }): void => progress.update(done)
+  let lists: Iterable<RelatedEntry> | AsyncIterable<RelatedEntry>
   try {
-    lists = index.iterateRelated({ ...query, ids, onProgress: ({ done }) => progress.update(done) })
+    lists = pool === undefined ? index.iterateRelated({ ...query, ids, onProgress }) : pool.iterateRelated({ ...query, ids, onProgress })
   } catch (error) {
     throw new CliError(`config: ${messageOf(error)}`)
   }
   const out = new BufferedWriter(io.stdout)
   progress.start('related lists', ids.length, 'articles')
   try {
-    for (const [id, results] of lists) {
+    for await (const [id, results] of lists) {
       if (format === 'jsonl') await out.write(`${JSON.stringify({ id, related: results })}\n`)
       else await out.write(formatRun(new Map([[id, results.map((r) => ({ id: r.id, score: r.score }))]]), { tag: runTag }))
     }
   } finally {
     progress.stop()
+    await pool?.close()
   }
   await out.flush()
   return 0
+}
+
+/** `--threads`: a whole number of worker threads, 1 to 64. */
+function parseThreads(value: string | boolean | undefined): number | undefined {
+  if (value === undefined) return undefined
+  const n = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : NaN
+  if (!(n >= 1 && n <= 64)) throw new CliError(`--threads must be an integer from 1 to 64, got ${JSON.stringify(value)}`)
+  return n
 }
 
 export async function indexCommand(argv: string[], io: CliIo): Promise<number> {
@@ -97,15 +117,22 @@ export async function indexCommand(argv: string[], io: CliIo): Promise<number> {
     output: { type: 'string', short: 'o' },
     config: { type: 'string' },
     'skip-invalid': { type: 'boolean' },
+    threads: { type: 'string' },
     quiet: { type: 'boolean', short: 'q' },
   })
   const [path] = expectPositionals('index', positionals, ['articles.jsonl']) as [string]
+  const threadsOption = parseThreads(values.threads)
   const output = requireString('index', values, 'output', 'snapshot')
   const config = await readConfig(values.config as string | undefined)
   checkOptions(config.index, config.query)
-  const read = await readArticlesReporting(path, values['skip-invalid'] === true, io.stderr)
-  const index = await buildIndex(read, config.index, createProgress(io.stderr, values.quiet === true), path)
-  await writeAtomically(output, index.serialize())
+  const read = await readArticlesReporting(path, values['skip-invalid'] === true, io.stderr, config.index)
+  const threads = threadsOption ?? (read.articles.length < PARALLEL_BATCH_ARTICLES ? 1 : defaultThreads())
+  const index = await buildIndex(read, config.index, createProgress(io.stderr, values.quiet === true), path, threads)
+  const bytes = index.serialize()
+  await writeAtomically(output, bytes)
+  const skipped = read.skipped.length === 0 ? '' : `, skipped ${read.skipped.length} invalid line${read.skipped.length === 1 ? '' : 's'}`
+  const plural = index.size === 1 ? '' : 's'
+  if (values.quiet !== true) io.stderr.write(`related-articles: indexed ${index.size} article${plural}${skipped}; wrote ${output} (${megabytes(bytes.length)} MB)\n`)
   return 0
 }
 
@@ -114,18 +141,78 @@ export async function relatedCommand(argv: string[], io: CliIo): Promise<number>
     index: { type: 'string' },
     k: { type: 'string' },
     json: { type: 'boolean' },
+    draft: { type: 'string' },
+    config: { type: 'string' },
+    'min-score': { type: 'string' },
   })
-  const [id] = expectPositionals('related', positionals, ['id']) as [string]
+  const draftPath = values.draft as string | undefined
+  const [id] = expectPositionals('related', positionals, draftPath === undefined ? ['id'] : []) as [string | undefined]
   const snapshot = requireString('related', values, 'index', 'snapshot')
-  const k = parseK(values.k, DEFAULT_RELATED_K)
+  const config = await readConfig(values.config as string | undefined)
+  const query: RelatedOptions = { ...config.index, ...config.query }
+  query.k = values.k !== undefined ? parseK(values.k, DEFAULT_RELATED_K) : (config.query.k ?? DEFAULT_RELATED_K)
+  if (values['min-score'] !== undefined) query.minScore = parseMinScore(values['min-score'] as string)
+  const draft = draftPath === undefined ? undefined : await readDraft(draftPath)
   const index = await loadSnapshot(snapshot)
-  if (!index.has(id)) throw new CliError(`no article with id ${JSON.stringify(id)} in ${snapshot}`)
-  const results = index.related(id, { k })
-  const text = values.json === true ? `${JSON.stringify(results, null, 2)}\n` : `${tableFor(index, id, results, io)}\n`
+  let results: RelatedResult[]
+  try {
+    if (draft !== undefined) {
+      results = index.relatedTo(draft, query)
+    } else {
+      if (!index.has(id as string)) throw new CliError(`no article with id ${JSON.stringify(id)} in ${snapshot}`)
+      results = index.related(id as string, query)
+    }
+  } catch (error) {
+    if (!(error instanceof RelatedArticlesError)) throw error
+    if (error.code === 'INVALID_ARTICLE' || error.code === 'LIMIT_EXCEEDED') {
+      if (draftPath !== undefined && error.field !== 'k') return inFile(draftLabel(draftPath), error)
+    }
+    const fixed = error.code === 'INVALID_OPTION' && /unknown option/.test(error.message)
+    throw new CliError(
+      `${values.config === undefined ? '' : 'config: '}${error.message}${fixed ? '; index options are fixed when the snapshot is built (pass them to index --config)' : ''}`,
+    )
+  }
+  const title = draft === undefined ? undefined : draft.title
+  const text = values.json === true ? `${JSON.stringify(results, null, 2)}\n` : `${tableFor(index, id, results, io, title)}\n`
   const out = new BufferedWriter(io.stdout)
   await out.write(text)
   await out.flush()
   return 0
+}
+
+/** `--min-score`: a number from 0 to 1. */
+function parseMinScore(text: string): number {
+  const value = /^\d+(\.\d+)?$|^\.\d+$/.test(text) ? Number(text) : NaN
+  if (!(value >= 0 && value <= 1)) throw new CliError(`--min-score must be a number from 0 to 1, got ${JSON.stringify(text)}`)
+  return value
+}
+
+function draftLabel(path: string): string {
+  return path === '-' ? 'draft on standard input' : `draft ${path}`
+}
+
+/**
+ * `--draft <file>` (`-`: standard input): a JSON object with the fields of an article (`id`
+ * optional), or plain text whose first non-blank line is the title and the rest the body.
+ */
+async function readDraft(path: string): Promise<Draft> {
+  const text = await readText(path, 'draft file')
+  if (text.trimStart().startsWith('{')) {
+    let value: unknown
+    try {
+      value = JSON.parse(text)
+    } catch (error) {
+      throw new CliError(`${draftLabel(path)} is not valid JSON (${messageOf(error)}); give a JSON object or plain text`)
+    }
+    const record = value as Record<string, unknown>
+    const draft: Record<string, unknown> = {}
+    for (const field of ARTICLE_FIELDS) if (Object.hasOwn(record, field)) draft[field] = record[field]
+    return draft as unknown as Draft
+  }
+  const lines = text.replace(/\r\n/g, '\n').split('\n')
+  const first = lines.findIndex((l) => l.trim() !== '')
+  if (first === -1) throw new CliError(`${draftLabel(path)} is empty`)
+  return { title: (lines[first] as string).trim(), body: lines.slice(first + 1).join('\n').trim() }
 }
 
 export async function evalCommand(argv: string[], io: CliIo): Promise<number> {
@@ -163,6 +250,17 @@ export async function evalCommand(argv: string[], io: CliIo): Promise<number> {
   if (result.missingFromRun.length > 0) {
     io.stderr.write(`related-articles: ${result.missingFromRun.length} of ${result.queryCount} queries have no ranking in ${runPath}; they score 0\n`)
   }
+  // A run cut shorter than a cutoff (batch --k 5 scored at 10) silently lowers P@k and R@k.
+  const deepest = Math.max(...cutoffs)
+  const short = [...qrels.keys()].filter((q) => {
+    const ranking = run.get(q)
+    return ranking !== undefined && ranking.length < deepest
+  }).length
+  if (short > 0) {
+    io.stderr.write(
+      `related-articles: ${short} of ${result.queryCount} queries have fewer than ${deepest} results in ${runPath}; the missing ranks count as not relevant at the deeper cutoffs\n`,
+    )
+  }
   if (result.queriesWithoutRelevant.length === result.queryCount) {
     io.stderr.write(`related-articles: no query has a document graded ${threshold} or more; binary qrels need --relevance-threshold 1\n`)
   }
@@ -198,17 +296,22 @@ export async function evalCommand(argv: string[], io: CliIo): Promise<number> {
   return 0
 }
 
-function tableFor(index: RelatedIndex, id: string, results: RelatedResult[], io: CliIo): string {
+function megabytes(bytes: number): string {
+  return (bytes / 1e6).toFixed(bytes < 1e5 ? 2 : 1)
+}
+
+function tableFor(index: RelatedIndex, id: string | undefined, results: RelatedResult[], io: CliIo, draftTitle?: string): string {
   const width = io.stdout.isTTY === true && typeof io.stdout.columns === 'number' ? io.stdout.columns : 100
-  const title = index.get(id)?.title.replace(/\s+/g, ' ').trim() ?? ''
-  return `Related to ${id}: ${title}\n\n${formatRelatedTable(results, (other) => index.get(other), { width })}`
+  const title = (id === undefined ? draftTitle : index.get(id)?.title)?.replace(/\s+/g, ' ').trim() ?? ''
+  return `Related to ${id ?? 'the draft'}: ${title}\n\n${formatRelatedTable(results, (other) => index.get(other), { width })}`
 }
 
 /** Ids of a `--queries` file: one per line, blank lines skipped, each listed once. */
 async function readQueryIds(path: string): Promise<Array<{ line: number; id: string }>> {
   const ids: Array<{ line: number; id: string }> = []
   const seen = new Map<string, number>()
-  for await (const { line, text } of readLines(path)) {
+  for await (const { line, text, invalidUtf8 } of readLines(path)) {
+    if (invalidUtf8 !== undefined) throw new CliError(`${path} line ${line} ${describeInvalidUtf8(invalidUtf8)}`)
     const id = line === 1 ? text.replace(/^\uFEFF/, '') : text
     if (id.trim() === '') continue
     const earlier = seen.get(id)
@@ -237,14 +340,73 @@ function parseThreshold(text: string | undefined): number {
   return value
 }
 
-/** Writes to a temporary file beside `path`, then renames it, so `path` is never half-written. */
+/**
+ * Writes to a temporary file beside `path`, flushes it to disk (fsync), renames it over `path`
+ * and flushes the directory, so `path` is never half-written and survives a power cut once this
+ * returns. The temporary name carries this process's id: a run killed outright (`kill -9`)
+ * leaves its file behind, and the next run removes leftovers whose process is gone.
+ */
 async function writeAtomically(path: string, bytes: Uint8Array): Promise<void> {
-  const temporary = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`)
+  const dir = dirname(path)
+  await removeLeftovers(dir, basename(path))
+  const temporary = join(dir, `${temporaryPrefix(basename(path))}${process.pid}.${randomBytes(6).toString('hex')}.tmp`)
   try {
-    await writeFile(temporary, bytes, { flag: 'wx' })
+    const handle = await open(temporary, 'wx')
+    try {
+      await handle.writeFile(bytes)
+      await handle.sync()
+    } finally {
+      await handle.close()
+    }
     await rename(temporary, path)
   } catch (error) {
     await unlink(temporary).catch(() => undefined)
     throw new CliError(`cannot write snapshot ${path}: ${describeFsError(error)}`)
+  }
+  await syncDirectory(dir)
+}
+
+function temporaryPrefix(name: string): string {
+  return `.${name}.`
+}
+
+/** Removes temporary files of earlier runs for `name` in `dir` whose process no longer runs. */
+async function removeLeftovers(dir: string, name: string): Promise<void> {
+  const prefix = temporaryPrefix(name)
+  let entries: string[]
+  try {
+    entries = await readdir(dir)
+  } catch {
+    return // the write itself reports an unusable directory
+  }
+  for (const entry of entries) {
+    if (!entry.startsWith(prefix) || !entry.endsWith('.tmp')) continue
+    const pid = Number(entry.slice(prefix.length).split('.')[0])
+    if (Number.isSafeInteger(pid) && pid > 0 && !isRunning(pid)) await unlink(join(dir, entry)).catch(() => undefined)
+  }
+}
+
+function isRunning(pid: number): boolean {
+  if (pid === process.pid) return true
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (error) {
+    // EPERM: it runs, as another user.
+    return (error as NodeJS.ErrnoException).code === 'EPERM'
+  }
+}
+
+/** Makes a rename durable; not every platform can open a directory, which is then skipped. */
+async function syncDirectory(dir: string): Promise<void> {
+  try {
+    const handle = await open(dir, 'r')
+    try {
+      await handle.sync()
+    } finally {
+      await handle.close()
+    }
+  } catch {
+    // Windows cannot fsync a directory; the rename is as durable as the platform makes it.
   }
 }

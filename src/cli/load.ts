@@ -3,11 +3,10 @@
  * with progress, loading a snapshot.
  */
 import { stat } from 'node:fs/promises'
-import { readFile } from 'node:fs/promises'
 import { RelatedArticlesError } from '../errors.js'
-import { DEFAULT_MAX_SNAPSHOT_BYTES } from '../index/snapshot.js'
 import type { RelatedIndexOptions, RelatedOptions } from '../ranking/options.js'
 import { RelatedIndex } from '../ranking/related-index.js'
+import { MAX_SNAPSHOT_FILE_BYTES, loadSnapshotFile } from '../snapshot-file.js'
 import { CliError, describeFsError, messageOf } from './errors.js'
 import type { ArticleLines } from './jsonl.js'
 import { readArticles, readText } from './jsonl.js'
@@ -54,8 +53,22 @@ export function checkOptions(index: RelatedIndexOptions, query: RelatedOptions):
   try {
     new RelatedIndex(index).iterateRelated({ ...query, ids: [] })
   } catch (error) {
+    const unknown = error instanceof RelatedArticlesError && error.code === 'INVALID_OPTION' && /unknown option/.test(error.message)
+    // Every key that is not a query option is taken for an index option, so the library's list
+    // names index options only: name both kinds a config file may hold.
+    if (unknown && error.field !== undefined && !error.field.includes('.')) {
+      throw new CliError(
+        `config: unknown option ${JSON.stringify(error.field)}; a config file holds index options (${indexOptionNames().join(', ')}) and query options (${[...QUERY_ONLY].join(', ')})`,
+      )
+    }
     throw new CliError(`config: ${messageOf(error)}`)
   }
+}
+
+/** Names of the index options, as the library fills them in. */
+function indexOptionNames(): string[] {
+  const names = Object.keys(new RelatedIndex().options).flatMap((name) => (name === 'olderHalfLifeDays' ? ['halfLifeDays', name] : [name]))
+  return [...new Set(['analysis', ...names])]
 }
 
 /** Prefixes a library error with where its input came from. */
@@ -69,8 +82,11 @@ export async function readArticlesReporting(
   path: string,
   skipInvalid: boolean,
   stderr: ProgressStream,
+  indexOptions: RelatedIndexOptions = {},
 ): Promise<ArticleLines> {
-  const read = await readArticles(path, { skipInvalid })
+  // The options were checked already (checkOptions); an over-long article is a bad line, skippable.
+  const { maxArticleLength, oversized } = new RelatedIndex(indexOptions).options
+  const read = await readArticles(path, { skipInvalid, maxArticleLength, oversized })
   if (read.skipped.length > 0) {
     const shown = read.skipped.slice(0, 5).map((p) => `  ${p.message}`)
     if (read.skipped.length > shown.length) shown.push(`  … and ${read.skipped.length - shown.length} more`)
@@ -82,9 +98,10 @@ export async function readArticlesReporting(
 
 /**
  * Builds an index of the articles with a progress bar (articles stored, rate, ETA), in batches
- * (`addStream`), so that memory beyond the index is one batch's analyses, not the whole file's.
+ * (`addStream`), so that memory beyond the index is one batch's analyses, not the whole file's;
+ * with `threads` > 1 the analysis runs on that many worker threads.
  */
-export async function buildIndex(read: ArticleLines, options: RelatedIndexOptions, progress: Progress, path: string): Promise<RelatedIndex> {
+export async function buildIndex(read: ArticleLines, options: RelatedIndexOptions, progress: Progress, path: string, threads = 1): Promise<RelatedIndex> {
   let index: RelatedIndex
   try {
     index = new RelatedIndex(options)
@@ -94,7 +111,7 @@ export async function buildIndex(read: ArticleLines, options: RelatedIndexOption
   const total = read.articles.length
   progress.start('indexing', total, 'articles')
   try {
-    await index.addStream(read.articles, { onProgress: ({ done }) => progress.update(done) })
+    await index.addStream(read.articles, { threads, onProgress: ({ done }) => progress.update(done) })
   } catch (error) {
     // Lines were validated while reading; this is a limit of the index (such as article size).
     const position = /^articles\[(\d+)\]/.exec(messageOf(error))
@@ -116,18 +133,14 @@ export async function loadSnapshot(path: string): Promise<RelatedIndex> {
   } catch (error) {
     throw new CliError(`cannot open snapshot ${path}: ${describeFsError(error)}`)
   }
-  if (size > DEFAULT_MAX_SNAPSHOT_BYTES) {
-    throw new CliError(`snapshot ${path} is ${size} bytes, above the ${DEFAULT_MAX_SNAPSHOT_BYTES}-byte limit`)
+  if (size > MAX_SNAPSHOT_FILE_BYTES) {
+    throw new CliError(`snapshot ${path} is ${size} bytes, above the ${MAX_SNAPSHOT_FILE_BYTES}-byte limit`)
   }
-  let bytes: Uint8Array
+  // Read in parts, so snapshots over the 2 GiB of one readFile load too.
   try {
-    bytes = await readFile(path)
+    return await loadSnapshotFile(path, { maxSnapshotBytes: MAX_SNAPSHOT_FILE_BYTES })
   } catch (error) {
+    if (error instanceof RelatedArticlesError) return inFile(path, error)
     throw new CliError(`cannot read snapshot ${path}: ${describeFsError(error)}`)
-  }
-  try {
-    return RelatedIndex.deserialize(bytes)
-  } catch (error) {
-    return inFile(path, error)
   }
 }

@@ -71,6 +71,22 @@ export class EmbeddingStore {
     }
   }
 
+  /** Moves the embedding of slot `order[i]` to slot i (for `ArticleStore.compact`), at its live size. */
+  compact(order: ArrayLike<number>): void {
+    if (this.count === 0) return
+    const size = Math.max(order.length, 16)
+    const norms = new Float64Array(size)
+    const pool = new Float32Array(size * this.dim)
+    for (let i = 0; i < order.length; i++) {
+      const old = order[i] as number
+      if (!this.has(old)) continue
+      norms[i] = this.normBySlot[old] as number
+      pool.set(this.pool.subarray(old * this.dim, (old + 1) * this.dim), i * this.dim)
+    }
+    this.normBySlot = norms
+    this.pool = pool
+  }
+
   private reserve(slots: number): void {
     if (this.normBySlot.length >= slots) return
     const size = Math.max(slots, this.normBySlot.length * 2, 16)

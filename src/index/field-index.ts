@@ -11,6 +11,8 @@
  * its pool; the space it leaves is reclaimed by compacting the pool once half of it is garbage.
  */
 
+import { BIN, BIN_MAGIC, orderFreeSum } from './exact-sum.js'
+
 /** The terms of one document, sorted by term id, with raw tf weights. Views: valid until the field changes. */
 export interface ForwardList {
   readonly terms: Int32Array
@@ -22,10 +24,15 @@ export function smoothedIdf(documentCount: number, documentFrequency: number): n
   return Math.log((1 + documentCount) / (1 + documentFrequency)) + 1
 }
 
-/** Parallel int/float arrays holding many variable-length lists, each at [start, start + cap). */
+/**
+ * Parallel int/float arrays (and, for forward lists, a second int array) holding many
+ * variable-length lists, each at [start, start + cap).
+ */
 class ListPool {
   ids: Int32Array
   values: Float32Array
+  /** A third parallel array (the display form of each forward-list entry), when the pool has one. */
+  aux: Int32Array | undefined
   start = new Int32Array(64)
   length = new Int32Array(64)
   capacity = new Int32Array(64)
@@ -33,10 +40,13 @@ class ListPool {
   end = 0
   /** Positions no list uses any more (left behind by moves and removals). */
   garbage = 0
+  /** Entries in use (the sum of the lengths). */
+  used = 0
 
-  constructor(initial = 1024) {
+  constructor(initial = 1024, withAux = false) {
     this.ids = new Int32Array(initial)
     this.values = new Float32Array(initial)
+    if (withAux) this.aux = new Int32Array(initial)
   }
 
   /** Makes room for list number `list` (growing the per-list arrays). */
@@ -60,7 +70,7 @@ class ListPool {
   }
 
   /** Appends one entry to `list`, moving it to the end of the pool (with doubled room) when full. */
-  push(list: number, id: number, value: number): void {
+  push(list: number, id: number, value: number, aux = -1): void {
     let len = this.length[list] as number
     if (len === this.capacity[list]) {
       const room = Math.max(2, len * 2)
@@ -68,6 +78,7 @@ class ListPool {
       const from = this.start[list] as number
       this.ids.copyWithin(this.end, from, from + len)
       this.values.copyWithin(this.end, from, from + len)
+      this.aux?.copyWithin(this.end, from, from + len)
       this.garbage += this.capacity[list] as number
       this.start[list] = this.end
       this.capacity[list] = room
@@ -76,7 +87,9 @@ class ListPool {
     const at = (this.start[list] as number) + len++
     this.ids[at] = id
     this.values[at] = value
+    if (this.aux !== undefined) this.aux[at] = aux
     this.length[list] = len
+    this.used++
   }
 
   /** Removes the entry with `id` from `list` by moving the last entry into its place. */
@@ -88,6 +101,7 @@ class ListPool {
         this.ids[i] = this.ids[last] as number
         this.values[i] = this.values[last] as number
         this.length[list] = (this.length[list] as number) - 1
+        this.used--
         return
       }
     }
@@ -96,8 +110,22 @@ class ListPool {
   /** Frees a whole list. */
   clear(list: number): void {
     this.garbage += this.capacity[list] as number
+    this.used -= this.length[list] as number
     this.capacity[list] = 0
     this.length[list] = 0
+  }
+
+  /**
+   * Gives memory back after many removals: once the arrays are more than four times what the
+   * lists use (and past a small floor), the lists are rewritten into arrays of twice their size.
+   * Each shrink halves the arrays at least, after at least as many removals as entries remain,
+   * so the cost is amortised.
+   */
+  shrinkIfSparse(): void {
+    const floor = 4096
+    if (this.ids.length > floor && this.ids.length > 4 * (this.end - this.garbage)) {
+      this.compact(Math.max(floor, 2 * (this.end - this.garbage)))
+    }
   }
 
   private reserveEnd(room: number): void {
@@ -110,6 +138,7 @@ class ListPool {
       while (this.end + room > size) size *= 2
       this.ids = grow(this.ids, size)
       this.values = grow(this.values, size)
+      if (this.aux !== undefined) this.aux = grow(this.aux, size)
     }
   }
 
@@ -127,6 +156,7 @@ class ListPool {
   private compact(size: number): void {
     const ids = new Int32Array(size)
     const values = new Float32Array(size)
+    const aux = this.aux === undefined ? undefined : new Int32Array(size)
     let end = 0
     for (let list = 0; list < this.start.length; list++) {
       const room = this.capacity[list] as number
@@ -135,72 +165,127 @@ class ListPool {
       const len = this.length[list] as number
       ids.set(this.ids.subarray(from, from + len), end)
       values.set(this.values.subarray(from, from + len), end)
+      aux?.set((this.aux as Int32Array).subarray(from, from + len), end)
       this.start[list] = end
       end += room
     }
     this.ids = ids
     this.values = values
+    this.aux = aux
     this.end = end
     this.garbage = 0
   }
 }
 
-function grow<T extends Int32Array | Float32Array>(array: T, size: number): T {
+function grow<T extends Int32Array | Float32Array | Float64Array>(array: T, size: number): T {
   const grown = new (array.constructor as new (n: number) => T)(size)
   grown.set(array)
   return grown
 }
 
+/**
+ * Many forward lists in flat arrays, as {@link FieldIndex.restore} takes them: list i is the next
+ * `lengths[i]` entries of `ids` (term ids, strictly increasing), `tfs` (raw weights, > 0) and
+ * `formIds` (an index into `forms`, or −1: no display form recorded). Flat rather than one typed
+ * array view per list: a view costs about 100 bytes, more than a short list's data.
+ */
+export interface FlatLists {
+  lengths: ArrayLike<number>
+  ids: Int32Array
+  tfs: Float32Array
+  formIds?: Int32Array
+  forms?: readonly string[]
+}
+
+/** Dead terms (and free slots) tolerated before a compaction, whatever the live count. */
+const COMPACT_FLOOR = 4096
+
 export class FieldIndex {
-  private readonly vocabulary = new Map<string, number>()
-  private readonly terms: string[] = []
-  private df = new Int32Array(64)
+  private vocabulary = new Map<string, number>()
+  /** Term strings by id; `undefined` for an id whose term no document uses any more (free for reuse). */
+  private terms: Array<string | undefined> = []
+  /** Ids of dead terms, reused by the next new terms. */
+  private freeTerms: number[] = []
+  private df: Int32Array = new Int32Array(64)
   /** Term → (slot, raw tf) entries. */
-  private readonly postings = new ListPool()
-  /** Slot → (term id, raw tf) entries, sorted by term id. */
-  private readonly forward = new ListPool()
+  private postings = new ListPool()
+  /** Slot → (term id, raw tf, display form id) entries, sorted by term id. */
+  private forward = new ListPool(1024, true)
   /** One more than the largest slot ever added. */
   private slotCount = 0
   private idfCache = new Float64Array(0)
   private norms = new Float64Array(0)
   private statsFresh = false
   private documentCount = 0
+  /** Scratch for the terms of one order-free sum (see orderFreeSum). */
+  private terms64 = new Float64Array(256)
+  // Display forms: every distinct (term, form) pair that current documents use gets a form id
+  // with a count of the documents using it. A term shows its best form (most documents, then
+  // shortest, then first in code-unit order), chosen from current documents only, so reasons
+  // never show a form from an article that is gone and equal a fresh build's.
+  private formText: Array<string | undefined> = []
+  private formCount: Int32Array = new Int32Array(64)
+  /** Next form of the same term (a linked list per term), −1 at the end. */
+  private formNext: Int32Array = new Int32Array(64)
+  private freeForms: number[] = []
+  /** Per term: its first form id and its best form id (−1: none). */
+  private firstForm: Int32Array = new Int32Array(64).fill(-1)
+  private bestForm: Int32Array = new Int32Array(64).fill(-1)
 
   /** Number of documents currently in the field (documents with no terms count too). */
   get size(): number {
     return this.documentCount
   }
 
-  /** Number of distinct terms ever seen (terms whose df fell to 0 keep their id). */
+  /**
+   * Size of the term-id space: one more than the largest term id in use. Ids of terms no
+   * document uses any more are reused, and compaction renumbers, so this stays within about
+   * twice the live vocabulary.
+   */
   get vocabularySize(): number {
     return this.terms.length
+  }
+
+  /** Number of distinct terms that current documents use. */
+  get liveTerms(): number {
+    return this.vocabulary.size
   }
 
   termId(term: string): number | undefined {
     return this.vocabulary.get(term)
   }
 
+  /** The term with this id ('' for an id no document uses). */
   term(id: number): string {
-    return this.terms[id] as string
+    return this.terms[id] ?? ''
+  }
+
+  /** The readable form of a term: its best display form among current documents, else the term itself. */
+  display(id: number): string {
+    const best = this.bestForm[id] ?? -1
+    return best >= 0 ? (this.formText[best] as string) : this.term(id)
   }
 
   documentFrequency(termId: number): number {
     return this.df[termId] ?? 0
   }
 
-  /** Adds a document's raw tf weights under `slot`; the slot must be free. */
-  add(slot: number, tfs: ReadonlyMap<string, number>): void {
-    const entries: Array<[number, number]> = []
+  /**
+   * Adds a document's raw tf weights under `slot` (the slot must be free), with the display form
+   * the document uses for each term, if known.
+   */
+  add(slot: number, tfs: ReadonlyMap<string, number>, display?: ReadonlyMap<string, string>): void {
+    const entries: Array<[number, number, string | undefined]> = []
     for (const [term, tf] of tfs) {
       if (!(tf > 0)) continue
-      entries.push([this.intern(term), tf])
+      entries.push([this.intern(term), tf, display?.get(term)])
     }
     entries.sort((a, b) => a[0] - b[0])
     const fwd = this.forward
     fwd.ensureList(slot)
     fwd.place(slot, entries.length)
-    for (const [t, tf] of entries) {
-      fwd.push(slot, t, tf)
+    for (const [t, tf, shown] of entries) {
+      fwd.push(slot, t, tf, shown === undefined ? -1 : this.useForm(t, shown))
       this.df[t] = (this.df[t] as number) + 1
       this.postings.push(t, slot, Math.fround(tf))
     }
@@ -209,20 +294,30 @@ export class FieldIndex {
     this.statsFresh = false
   }
 
-  /** Removes the document in `slot` from postings and statistics. */
+  /**
+   * Removes the document in `slot` from postings and statistics. A term no document uses any more
+   * is forgotten (its id, its postings room and its display forms are freed for reuse).
+   */
   remove(slot: number): void {
     if (slot >= this.slotCount) return
     const fwd = this.forward
     const from = fwd.start[slot] as number
     const len = fwd.length[slot] as number
+    const aux = fwd.aux as Int32Array
     for (let i = from; i < from + len; i++) {
       const t = fwd.ids[i] as number
-      this.df[t] = (this.df[t] as number) - 1
-      this.postings.removeId(t, slot)
+      const form = aux[i] as number
+      if (form >= 0) this.releaseForm(t, form)
+      const df = (this.df[t] as number) - 1
+      this.df[t] = df
+      if (df === 0) this.forget(t)
+      else this.postings.removeId(t, slot)
     }
     fwd.clear(slot)
     this.documentCount--
     this.statsFresh = false
+    this.postings.shrinkIfSparse()
+    this.forward.shrinkIfSparse()
   }
 
   /** The document's terms and raw tf weights, as views into the pool (valid until the next change). */
@@ -231,6 +326,20 @@ export class FieldIndex {
     const from = this.forward.start[slot] as number
     const to = from + (this.forward.length[slot] as number)
     return { terms: this.forward.ids.subarray(from, to), tfs: this.forward.values.subarray(from, to) }
+  }
+
+  /** The display form the document in `slot` uses for each of its terms (aligned with {@link forwardList}; undefined: none). */
+  forwardForms(slot: number): Array<string | undefined> {
+    if (slot >= this.slotCount) return []
+    const from = this.forward.start[slot] as number
+    const to = from + (this.forward.length[slot] as number)
+    const aux = this.forward.aux as Int32Array
+    const out: Array<string | undefined> = []
+    for (let i = from; i < to; i++) {
+      const form = aux[i] as number
+      out.push(form >= 0 ? this.formText[form] : undefined)
+    }
+    return out
   }
 
   /** Number of distinct terms of the document in `slot`. */
@@ -296,21 +405,26 @@ export class FieldIndex {
     return count
   }
 
-  /** Dot product of a dense query (indexed by term id, already ·idf and normalised) with a document's tf·idf vector, before the document's norm. */
+  /**
+   * Dot product of a dense query (indexed by term id, already ·idf and normalised) with a
+   * document's tf·idf vector, before the document's norm. Summed order-free (orderFreeSum), so the result does not
+   * depend on the order of the document's term ids.
+   */
   dotDense(slot: number, dense: Float64Array, idf: Float64Array): number {
     const f = this.forward
     const from = f.start[slot] as number
     const to = from + (f.length[slot] as number)
-    let sum = 0
+    const parts = this.scratch(to - from)
+    let n = 0
     for (let i = from; i < to; i++) {
       const t = f.ids[i] as number
       const q = dense[t] as number
-      if (q !== 0) sum += q * (f.values[i] as number) * (idf[t] as number)
+      if (q !== 0) parts[n++] = q * (f.values[i] as number) * (idf[t] as number)
     }
-    return sum
+    return orderFreeSum(parts, n)
   }
 
-  /** Exact cosine similarity of two stored documents. */
+  /** Exact cosine similarity of two stored documents (the dot product summed order-free, as the norms). */
   cosine(a: number, b: number): number {
     this.refresh()
     const na = this.norms[a] as number
@@ -323,51 +437,117 @@ export class FieldIndex {
     const iEnd = i + (f.length[a] as number)
     let j = f.start[b] as number
     const jEnd = j + (f.length[b] as number)
-    let sum = 0
+    const parts = this.scratch(Math.min(iEnd - i, jEnd - j))
+    let n = 0
     while (i < iEnd && j < jEnd) {
       const ta = ids[i] as number
       const tb = ids[j] as number
       if (ta === tb) {
         const w = this.idfCache[ta] as number
-        sum += (values[i] as number) * (values[j] as number) * w * w
+        parts[n++] = (values[i] as number) * (values[j] as number) * w * w
         i++
         j++
       } else if (ta < tb) i++
       else j++
     }
-    return clamp01(sum / (na * nb))
+    return clamp01(orderFreeSum(parts, n) / (na * nb))
   }
 
   /**
-   * Fills an empty field from a snapshot: the vocabulary in id order and the forward list of
-   * slots 0…n−1 (term ids strictly increasing and in range, weights > 0, already checked by the
-   * snapshot reader). Postings and document frequencies are rebuilt in O(postings), each list
-   * placed at its final size. @internal
+   * Fills an empty field: the vocabulary in id order and the forward list of slots 0…n−1 (term
+   * ids strictly increasing and in range, weights > 0, already checked by the caller), with the
+   * display form of each entry when known. Postings, document frequencies and form counts are
+   * rebuilt in O(postings), each list placed at its final size. Terms no list uses are dropped
+   * and the others renumbered (in id order, so every list stays sorted). @internal
    */
-  restore(terms: readonly string[], forward: readonly ForwardList[]): void {
+  restore(terms: readonly string[], lists: FlatLists): void {
     if (this.terms.length > 0 || this.documentCount > 0) throw new Error('FieldIndex.restore needs an empty field')
-    for (const term of terms) {
-      this.vocabulary.set(term, this.terms.length)
-      this.terms.push(term)
-    }
+    const { lengths, ids, tfs, formIds, forms } = lists
+    const n = lengths.length
+    const total = ids.length
     const df = new Int32Array(Math.max(64, terms.length))
-    for (const list of forward) for (const t of list.terms) df[t] = (df[t] as number) + 1
+    for (let j = 0; j < total; j++) df[ids[j] as number] = (df[ids[j] as number] as number) + 1
+    // Keep only the terms some list uses, renumbered in id order.
+    const newId = new Int32Array(terms.length).fill(-1)
+    let live = 0
+    for (let t = 0; t < terms.length; t++) {
+      if ((df[t] as number) === 0) continue
+      newId[t] = live
+      df[live] = df[t] as number
+      this.vocabulary.set(terms[t] as string, live)
+      this.terms.push(terms[t] as string)
+      live++
+    }
+    df.fill(0, live)
     this.df = df
-    this.postings.ensureList(Math.max(0, terms.length - 1))
-    for (let t = 0; t < terms.length; t++) this.postings.place(t, df[t] as number)
-    this.forward.ensureList(Math.max(0, forward.length - 1))
-    for (let slot = 0; slot < forward.length; slot++) {
-      const { terms: ids, tfs } = forward[slot] as ForwardList
-      this.forward.place(slot, ids.length)
-      for (let i = 0; i < ids.length; i++) {
-        this.forward.push(slot, ids[i] as number, tfs[i] as number)
-        this.postings.push(ids[i] as number, slot, tfs[i] as number)
+    this.firstForm = new Int32Array(df.length).fill(-1)
+    this.bestForm = new Int32Array(df.length).fill(-1)
+    this.postings = new ListPool(Math.max(1024, total))
+    this.forward = new ListPool(Math.max(1024, total), true)
+    this.postings.ensureList(Math.max(0, live - 1))
+    for (let t = 0; t < live; t++) this.postings.place(t, df[t] as number)
+    this.forward.ensureList(Math.max(0, n - 1))
+    let at = 0
+    for (let slot = 0; slot < n; slot++) {
+      const length = lengths[slot] as number
+      this.forward.place(slot, length)
+      for (let end = at + length; at < end; at++) {
+        const t = newId[ids[at] as number] as number
+        const f = formIds === undefined ? -1 : (formIds[at] as number)
+        const form = f >= 0 ? this.useForm(t, (forms as readonly string[])[f] as string) : -1
+        this.forward.push(slot, t, tfs[at] as number, form)
+        this.postings.push(t, slot, tfs[at] as number)
       }
     }
-    this.slotCount = forward.length
-    this.documentCount = forward.length
+    this.slotCount = n
+    this.documentCount = n
     this.statsFresh = false
-    this.trim()
+  }
+
+  /** Whether a {@link compact} would pay: more dead term ids than live terms, past a small floor. */
+  wantsCompaction(): boolean {
+    return this.freeTerms.length > Math.max(COMPACT_FLOOR, this.vocabulary.size)
+  }
+
+  /**
+   * Rewrites the field with document `order[i]` in slot i and the live terms renumbered
+   * densely (in id order), every pool and per-term array at its live size. O(postings); the
+   * caller renumbers its own per-slot data the same way. @internal
+   */
+  compact(order: ArrayLike<number>): void {
+    const terms = this.terms.map((t) => t ?? '')
+    let total = 0
+    for (let i = 0; i < order.length; i++) total += this.forwardLength(order[i] as number)
+    const lengths = new Int32Array(order.length)
+    const ids = new Int32Array(total)
+    const tfs = new Float32Array(total)
+    const formIds = new Int32Array(total)
+    // Form ids are dense already; formText is the table (freed entries are never referenced).
+    const forms = this.formText.map((f) => f ?? '')
+    const aux = this.forward.aux as Int32Array
+    let at = 0
+    for (let i = 0; i < order.length; i++) {
+      const slot = order[i] as number
+      const from = this.forward.start[slot] as number
+      const length = this.forward.length[slot] as number
+      lengths[i] = length
+      ids.set(this.forward.ids.subarray(from, from + length), at)
+      tfs.set(this.forward.values.subarray(from, from + length), at)
+      formIds.set(aux.subarray(from, from + length), at)
+      at += length
+    }
+    this.vocabulary = new Map()
+    this.terms = []
+    this.freeTerms = []
+    this.formText = []
+    this.freeForms = []
+    this.formCount = new Int32Array(64)
+    this.formNext = new Int32Array(64)
+    this.documentCount = 0
+    this.slotCount = 0
+    this.idfCache = new Float64Array(0)
+    this.norms = new Float64Array(0)
+    this.restore(terms, { lengths, ids, tfs, formIds, forms })
   }
 
   /** Releases spare room in both pools; worth it after adding many documents at once. */
@@ -379,13 +559,98 @@ export class FieldIndex {
   private intern(term: string): number {
     let id = this.vocabulary.get(term)
     if (id === undefined) {
-      id = this.terms.length
+      id = this.freeTerms.length > 0 ? (this.freeTerms.pop() as number) : this.terms.length
       this.vocabulary.set(term, id)
-      this.terms.push(term)
+      if (id === this.terms.length) this.terms.push(term)
+      else this.terms[id] = term
       this.postings.ensureList(id)
-      if (id >= this.df.length) this.df = grow(this.df, this.df.length * 2)
+      this.reserveTerms(id + 1)
     }
     return id
+  }
+
+  /** Forgets a term no document uses: its postings room, its id (for reuse), its string. */
+  private forget(t: number): void {
+    this.postings.clear(t)
+    this.vocabulary.delete(this.terms[t] as string)
+    this.terms[t] = undefined
+    this.freeTerms.push(t)
+  }
+
+  private reserveTerms(count: number): void {
+    if (count <= this.df.length) return
+    let size = this.df.length
+    while (size < count) size *= 2
+    this.df = grow(this.df, size)
+    this.firstForm = growFilled(this.firstForm, size)
+    this.bestForm = growFilled(this.bestForm, size)
+  }
+
+  /** The form id of `shown` for term `t`, created when new, with its count raised by one. */
+  private useForm(t: number, shown: string): number {
+    for (let f = this.firstForm[t] as number; f >= 0; f = this.formNext[f] as number) {
+      if (this.formText[f] === shown) {
+        this.countForm(t, f)
+        return f
+      }
+    }
+    const f = this.freeForms.length > 0 ? (this.freeForms.pop() as number) : this.formText.length
+    if (f === this.formText.length) this.formText.push(shown)
+    else this.formText[f] = shown
+    if (f >= this.formCount.length) {
+      this.formCount = grow(this.formCount, this.formCount.length * 2)
+      this.formNext = grow(this.formNext, this.formNext.length * 2)
+    }
+    this.formCount[f] = 0
+    this.formNext[f] = this.firstForm[t] as number
+    this.firstForm[t] = f
+    this.countForm(t, f)
+    return f
+  }
+
+  private countForm(t: number, f: number): void {
+    this.formCount[f] = (this.formCount[f] as number) + 1
+    const best = this.bestForm[t] as number
+    if (best < 0 || this.betterForm(f, best)) this.bestForm[t] = f
+  }
+
+  /** One document less uses form `f` of term `t`; frees the form at 0 and re-picks the best. */
+  private releaseForm(t: number, f: number): void {
+    const count = (this.formCount[f] as number) - 1
+    this.formCount[f] = count
+    if (count === 0) {
+      // Unlink f from the term's list.
+      let previous = -1
+      for (let g = this.firstForm[t] as number; g >= 0; g = this.formNext[g] as number) {
+        if (g === f) {
+          if (previous < 0) this.firstForm[t] = this.formNext[f] as number
+          else this.formNext[previous] = this.formNext[f] as number
+          break
+        }
+        previous = g
+      }
+      this.formText[f] = undefined
+      this.freeForms.push(f)
+    }
+    if (this.bestForm[t] !== f) return
+    let best = -1
+    for (let g = this.firstForm[t] as number; g >= 0; g = this.formNext[g] as number) if (best < 0 || this.betterForm(g, best)) best = g
+    this.bestForm[t] = best
+  }
+
+  /** Most documents, then shortest, then first in code-unit order: a choice no arrival order can change. */
+  private betterForm(f: number, g: number): boolean {
+    const cf = this.formCount[f] as number
+    const cg = this.formCount[g] as number
+    if (cf !== cg) return cf > cg
+    const a = this.formText[f] as string
+    const b = this.formText[g] as string
+    return a.length !== b.length ? a.length < b.length : a < b
+  }
+
+  private scratch(size: number): Float64Array {
+    if (this.terms64.length < size) this.terms64 = new Float64Array(Math.max(size, this.terms64.length * 2))
+    return this.terms64
   }
 
   private refresh(): void {
@@ -396,18 +661,52 @@ export class FieldIndex {
     for (let t = 0; t < v; t++) this.idfCache[t] = smoothedIdf(n, this.df[t] as number)
     if (this.norms.length < this.slotCount) this.norms = new Float64Array(Math.max(this.slotCount, this.norms.length * 2))
     const f = this.forward
+    const idf = this.idfCache
     for (let s = 0; s < this.slotCount; s++) {
       const from = f.start[s] as number
-      const to = from + (f.length[s] as number)
-      let sq = 0
+      const length = f.length[s] as number
+      // Summed order-free: the order of a document's terms is the order of their ids, which
+      // depends on the order articles arrived in; orderFreeSquares's result does not.
+      const to = from + length
+      const tfs = f.values
+      const ids = f.ids
+      let max = 0
       for (let i = from; i < to; i++) {
-        const w = (f.values[i] as number) * (this.idfCache[f.ids[i] as number] as number)
-        sq += w * w
+        const w = (tfs[i] as number) * (idf[ids[i] as number] as number)
+        if (w * w > max) max = w * w
       }
-      this.norms[s] = Math.sqrt(sq)
+      if (!(max > 0)) {
+        this.norms[s] = 0
+        continue
+      }
+      // Binned pre-rounding, as orderFreeSum (inlined: this loop is the cost of every refresh).
+      const u1 = 2 ** Math.ceil(Math.log2(length * max)) * BIN
+      const c1 = BIN_MAGIC * u1
+      const c2 = c1 * BIN
+      const c3 = c2 * BIN
+      let s1 = 0
+      let s2 = 0
+      let s3 = 0
+      for (let i = from; i < to; i++) {
+        const w = (tfs[i] as number) * (idf[ids[i] as number] as number)
+        const x = w * w
+        const h1 = x + c1 - c1
+        const r1 = x - h1
+        const h2 = r1 + c2 - c2
+        s1 += h1
+        s2 += h2
+        s3 += r1 - h2 + c3 - c3
+      }
+      this.norms[s] = Math.sqrt(s1 + s2 + s3)
     }
     this.statsFresh = true
   }
+}
+
+function growFilled(array: Int32Array, size: number): Int32Array {
+  const grown = new Int32Array(size).fill(-1)
+  grown.set(array)
+  return grown
 }
 
 export function clamp01(x: number): number {

@@ -2,7 +2,7 @@
  * The binary snapshot format: everything an {@link ArticleStore} holds, so an index can be saved
  * once and loaded in a fraction of the time it takes to analyse the articles again.
  *
- * Layout (format version 1; integers are unsigned 32-bit little-endian, `str` is a u32 byte
+ * Layout (format version 2; integers are unsigned 32-bit little-endian, `str` is a u32 byte
  * length followed by UTF-8, `json` is a `str` holding JSON):
  *
  * ```
@@ -14,17 +14,24 @@
  * chunkCount     u32      then chunkCount × json: arrays of articles (documented fields only)
  * dateFlags      n bytes  bit 0: `publishedAt` was a Date (JSON turned it into a string)
  * 3 × field      text, entities, tags:
- *   termCount    u32      then json: the vocabulary, term strings in id order
- *   display      json     [[termId, display string], …]: the readable form recorded for each term
+ *   termCount    u32      then json: the vocabulary, term strings in id order (terms some article uses)
+ *   forms        json     [display string, …]: the readable forms the articles use, each once
  *   lengths      n × u32  terms in each article's forward list
  *   termIds      Σ × i32  each list's term ids, strictly increasing
  *   weights      Σ × f32  raw tf weights, > 0
+ *   formIds      Σ × i32  the form each article uses for each of its terms: an index into forms, or −1
  * embeddings     only when at least one article has an embedding:
  *   dimension    u32      length of every embedding, ≥ 1
  *   present      n bytes  1 when article i has an embedding, else 0 (at least one is 1)
  *   values       m × dimension × f32   the embeddings of the m present articles, in article order
  * checksum       u32      CRC-32 (IEEE) of every byte before it
  * ```
+ *
+ * Format 1 (still read) had, instead of `forms`, one display string per term (`[[termId,
+ * display], …]`) and no `formIds`; its articles take their term's form on load. Format 2 keeps
+ * the form of every article, because a term's readable form is chosen from the articles that
+ * are stored now (see `FieldIndex.display`), and a loaded index that later loses articles must
+ * choose as a fresh build would.
  *
  * The embeddings section was added to format 1 before its first release, as an optional last
  * section: a file without embeddings has the same bytes as before, and files written before the
@@ -39,14 +46,14 @@
  * so a truncated, damaged or hostile file is a `SNAPSHOT_*` error and never a half-loaded index.
  *
  * Postings and document frequencies are not stored: loading rebuilds them from the forward lists
- * in O(postings), which costs less than reading them would. Term ids are kept as they are (terms
- * whose document frequency fell to 0 included), so every floating-point sum runs in the same
- * order and a loaded index gives bit-identical scores.
+ * in O(postings), which costs less than reading them would. Only terms some article uses are
+ * written, renumbered densely: scores do not depend on term ids (norms and cosines are summed
+ * exactly, query terms run in a canonical order), so a loaded index gives bit-identical scores.
  */
 import type { Article } from '../article.js'
 import { validateArticle } from '../article.js'
 import { RelatedArticlesError, invalid } from '../errors.js'
-import type { FieldIndex, ForwardList } from './field-index.js'
+import type { FieldIndex, FlatLists, ForwardList } from './field-index.js'
 import type { ArticleStore } from './store.js'
 
 /**
@@ -61,7 +68,7 @@ import type { ArticleStore } from './store.js'
  * writeFileSync(`archive.v${SNAPSHOT_FORMAT_VERSION}.snapshot`, index.serialize())
  * ```
  */
-export const SNAPSHOT_FORMAT_VERSION = 1
+export const SNAPSHOT_FORMAT_VERSION = 2
 
 /**
  * Default of `maxSnapshotBytes`: 2 GiB, about 70 times the snapshot of 19,043 full-text Reuters
@@ -88,10 +95,49 @@ export const DEFAULT_MAX_SNAPSHOT_BYTES = 2 ** 31
 export interface DeserializeOptions {
   /**
    * Refuse (with `LIMIT_EXCEEDED`) a snapshot larger than this many bytes, before reading it.
-   * A positive integer. Defaults to {@link DEFAULT_MAX_SNAPSHOT_BYTES} (2 GiB).
+   * A positive integer. Defaults to {@link DEFAULT_MAX_SNAPSHOT_BYTES} (2 GiB). Independently,
+   * a snapshot whose load would need more than {@link LOAD_MEMORY_FACTOR} times its size plus
+   * {@link LOAD_MEMORY_FLOOR} is refused the same way, so memory stays bounded by the file size.
    */
   maxSnapshotBytes?: number
 }
+
+/**
+ * The memory budget of a load: a snapshot whose load would need more than this many times its
+ * own size (plus {@link LOAD_MEMORY_FLOOR}) is refused with `LIMIT_EXCEEDED` before anything is
+ * allocated. Real archives need 2 to 5 times their snapshot at the peak of a load (Reuters: 3.9);
+ * what needs more is a file of many tiny items (millions of empty articles, a vocabulary of short
+ * made-up terms), which is how a small file can exhaust the heap.
+ *
+ * @example
+ * ```ts
+ * import { LOAD_MEMORY_FACTOR, LOAD_MEMORY_FLOOR } from 'related-articles'
+ *
+ * // The most a load of this file may take, before the index's own growth.
+ * const worstCase = LOAD_MEMORY_FACTOR * bytes.byteLength + LOAD_MEMORY_FLOOR
+ * ```
+ */
+export const LOAD_MEMORY_FACTOR = 8
+
+/**
+ * Memory any snapshot may use to load, whatever its size (64 MiB), so small files are never refused.
+ *
+ * @example
+ * ```ts
+ * import { LOAD_MEMORY_FLOOR } from 'related-articles'
+ *
+ * console.log(`a snapshot load may always use ${LOAD_MEMORY_FLOOR / 2 ** 20} MiB, however small the file`)
+ * ```
+ */
+export const LOAD_MEMORY_FLOOR = 64 * 1024 * 1024
+// Peak bytes of a load per item, measured with Node 20 on x64 (see DESIGN.md, "Snapshots"):
+// an article (parsed JSON, validated copy, id maps, per-slot arrays), a term (string, vocabulary
+// map entry, per-term arrays), a forward-list entry (decoded arrays, forward and posting pools),
+// and each byte of JSON (decoded to a string, then parsed).
+const PEAK_BYTES_PER_ARTICLE = 520
+const PEAK_BYTES_PER_TERM = 250
+const PEAK_BYTES_PER_ENTRY = 40
+const PEAK_BYTES_PER_JSON_BYTE = 2
 
 const MAGIC = Uint8Array.of(0x89, 0x52, 0x45, 0x4c, 0x41, 0x52, 0x54, 0x0a)
 /** Articles are written as JSON arrays of about this many UTF-16 code units each, far below V8's string limit. */
@@ -112,7 +158,7 @@ export interface DecodedSnapshot {
   options: unknown
   articles: Article[]
   times: Float64Array
-  fields: Record<FieldName, { terms: string[]; forward: ForwardList[]; display: Map<number, string> }>
+  fields: Record<FieldName, { terms: string[]; lists: FlatLists }>
   /** Embedding of article i, or undefined. */
   embeddings: Array<Float32Array | undefined>
 }
@@ -154,32 +200,56 @@ export function writeSnapshot(store: ArticleStore, options: unknown, libraryVers
   for (const chunk of chunks) w.string(chunk)
   w.bytes(flags)
 
-  for (const name of FIELD_NAMES) writeField(w, store[name], slots, (id) => store.displayEntry(name, id))
+  for (const name of FIELD_NAMES) writeField(w, store[name], slots)
   writeEmbeddings(w, store, slots)
   w.u32(crc32(w.view()))
   return w.finish()
 }
 
-function writeField(w: ByteWriter, field: FieldIndex, slots: number[], displayOf: (id: number) => string | undefined): void {
+function writeField(w: ByteWriter, field: FieldIndex, slots: number[]): void {
+  // Only the terms the written articles use, renumbered in id order (so every list stays sorted).
   const v = field.vocabularySize
-  const terms: string[] = new Array(v)
-  const display: Array<[number, string]> = []
+  const newId = new Int32Array(v).fill(-1)
+  const terms: string[] = []
   for (let id = 0; id < v; id++) {
-    const term = field.term(id)
-    terms[id] = term
-    // Every recorded form, even one equal to its term: which form a term shows depends on
-    // the forms seen so far, and a later article must meet the same ones after a load.
-    const shown = displayOf(id)
-    if (shown !== undefined) display.push([id, shown])
+    if (field.documentFrequency(id) === 0) continue
+    newId[id] = terms.length
+    terms.push(field.term(id))
   }
-  w.u32(v)
-  w.string(JSON.stringify(terms))
-  w.string(JSON.stringify(display))
   const lists = slots.map((slot) => field.forwardList(slot))
+  const forms: string[] = []
+  const formIndex = new Map<string, number>()
+  const total = lists.reduce((n, l) => n + l.terms.length, 0)
+  const termIds = new Int32Array(total)
+  const formIds = new Int32Array(total)
+  let at = 0
+  slots.forEach((slot, i) => {
+    const list = lists[i] as ForwardList
+    const shown = field.forwardForms(slot)
+    for (let j = 0; j < list.terms.length; j++, at++) {
+      termIds[at] = newId[list.terms[j] as number] as number
+      const form = shown[j]
+      if (form === undefined) {
+        formIds[at] = -1
+        continue
+      }
+      let index = formIndex.get(form)
+      if (index === undefined) {
+        index = forms.length
+        forms.push(form)
+        formIndex.set(form, index)
+      }
+      formIds[at] = index
+    }
+  })
+  w.u32(terms.length)
+  w.string(JSON.stringify(terms))
+  w.string(JSON.stringify(forms))
   const lengths = Uint32Array.from(lists, (l) => l.terms.length)
   w.typed(lengths)
-  for (const list of lists) w.typed(list.terms)
+  w.typed(termIds)
   for (const list of lists) w.typed(list.tfs)
+  w.typed(formIds)
 }
 
 function writeEmbeddings(w: ByteWriter, store: ArticleStore, slots: number[]): void {
@@ -211,6 +281,7 @@ export function readSnapshot(bytes: unknown, options: DeserializeOptions = {}): 
     )
   }
   checkEnvelope(bytes)
+  checkLoadBudget(bytes)
   try {
     return decode(bytes)
   } catch (error) {
@@ -257,6 +328,73 @@ function checkEnvelope(bytes: Uint8Array): void {
   const stored = dv.getUint32(bytes.byteLength - 4, true)
   const actual = crc32(bytes.subarray(0, bytes.byteLength - 4))
   if (stored !== actual) throw corrupt('is truncated or damaged: its checksum does not match its contents')
+}
+
+/**
+ * Refuses, with `LIMIT_EXCEEDED`, a snapshot whose load would need more than
+ * {@link LOAD_MEMORY_FACTOR} times its size plus {@link LOAD_MEMORY_FLOOR}. Walks the layout
+ * reading only counts and lengths (no JSON, no allocation beyond a few numbers); when the layout
+ * does not hold together it returns, and decoding reports the damage.
+ */
+function checkLoadBudget(bytes: Uint8Array): void {
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+  const end = bytes.byteLength - 4
+  let pos = MAGIC.length
+  const u32 = (): number => {
+    if (pos + 4 > end) throw new RangeError()
+    const value = dv.getUint32(pos, true)
+    pos += 4
+    return value
+  }
+  const skip = (count: number): void => {
+    if (!(count <= end - pos)) throw new RangeError()
+    pos += count
+  }
+  let articles = 0
+  let terms = 0
+  let entries = 0
+  let json = 0
+  try {
+    const version = u32()
+    skip(u32()) // library version
+    const options = u32()
+    json += options
+    skip(options)
+    articles = u32()
+    const chunks = u32()
+    for (let c = 0; c < chunks; c++) {
+      const length = u32()
+      json += length
+      skip(length)
+    }
+    skip(articles) // date flags
+    for (let f = 0; f < FIELD_NAMES.length; f++) {
+      terms += u32()
+      const vocabulary = u32()
+      json += vocabulary
+      skip(vocabulary)
+      const forms = u32()
+      json += forms
+      skip(forms)
+      let listed = 0
+      for (let i = 0; i < articles; i++) listed += u32()
+      entries += listed
+      skip(listed * (version === 1 ? 8 : 12))
+    }
+  } catch {
+    return
+  }
+  const needed = articles * PEAK_BYTES_PER_ARTICLE + terms * PEAK_BYTES_PER_TERM + entries * PEAK_BYTES_PER_ENTRY + json * PEAK_BYTES_PER_JSON_BYTE
+  const budget = LOAD_MEMORY_FACTOR * bytes.byteLength + LOAD_MEMORY_FLOOR
+  if (needed <= budget) return
+  const mb = (n: number): string => `${(n / 1e6).toFixed(1)} MB`
+  throw new RelatedArticlesError(
+    'LIMIT_EXCEEDED',
+    `snapshot of ${mb(bytes.byteLength)} would need about ${mb(needed)} to load (${articles} articles, ${terms} terms, ${entries} term entries), ` +
+      `more than the load budget of ${LOAD_MEMORY_FACTOR} times its size plus ${mb(LOAD_MEMORY_FLOOR)} (${mb(budget)}); ` +
+      'a file of this many tiny items is refused before anything is allocated',
+    { field: 'bytes', expected: `a load of at most ${mb(budget)}`, got: `about ${mb(needed)}` },
+  )
 }
 
 /** ", written by related-articles X" when the library version can be read, else "". */
@@ -321,7 +459,7 @@ function decode(bytes: Uint8Array): DecodedSnapshot {
   }
 
   const fields = {} as DecodedSnapshot['fields']
-  for (const name of FIELD_NAMES) fields[name] = readField(r, name, n)
+  for (const name of FIELD_NAMES) fields[name] = readField(r, name, n, formatVersion)
   const embeddings = r.remaining > 0 ? readEmbeddings(r, n) : []
   if (r.remaining !== 0) throw corrupt(`has ${r.remaining} unexpected bytes after its last section`)
   return { formatVersion, libraryVersion, options, articles, times, fields, embeddings }
@@ -371,7 +509,7 @@ const ARTICLE_FIELDS: ReadonlySet<string> = new Set([
   'entities',
 ])
 
-function readField(r: ByteReader, name: FieldName, n: number): DecodedSnapshot['fields'][FieldName] {
+function readField(r: ByteReader, name: FieldName, n: number, formatVersion: number): DecodedSnapshot['fields'][FieldName] {
   const termCount = r.u32(`${name} term count`)
   const terms = decodeJson(r.string(`${name} vocabulary`), `${name} vocabulary`)
   if (!Array.isArray(terms) || terms.length !== termCount || !terms.every((t) => typeof t === 'string')) {
@@ -379,26 +517,42 @@ function readField(r: ByteReader, name: FieldName, n: number): DecodedSnapshot['
   }
   if (new Set(terms).size !== terms.length) throw corrupt(`has a ${name} vocabulary with a term listed twice`)
 
-  const pairs = decodeJson(r.string(`${name} display forms`), `${name} display forms`)
-  if (!Array.isArray(pairs)) throw corrupt(`has ${name} display forms that are not an array`)
-  const display = new Map<number, string>()
-  for (const pair of pairs) {
-    if (!Array.isArray(pair) || pair.length !== 2) throw corrupt(`has a ${name} display entry that is not [termId, text]`)
-    const [id, shown] = pair as [unknown, unknown]
-    if (typeof id !== 'number' || !Number.isInteger(id) || id < 0 || id >= termCount || typeof shown !== 'string') {
-      throw corrupt(`has a ${name} display entry with a bad term id or text`)
+  // Format 1: one display form per term; format 2: a table of forms, indexed per entry below.
+  const table: string[] = []
+  const formOfTerm = new Int32Array(formatVersion === 1 ? termCount : 0).fill(-1)
+  const decoded = decodeJson(r.string(`${name} display forms`), `${name} display forms`)
+  if (!Array.isArray(decoded)) throw corrupt(`has ${name} display forms that are not an array`)
+  if (formatVersion === 1) {
+    for (const pair of decoded) {
+      if (!Array.isArray(pair) || pair.length !== 2) throw corrupt(`has a ${name} display entry that is not [termId, text]`)
+      const [id, shown] = pair as [unknown, unknown]
+      if (typeof id !== 'number' || !Number.isInteger(id) || id < 0 || id >= termCount || typeof shown !== 'string') {
+        throw corrupt(`has a ${name} display entry with a bad term id or text`)
+      }
+      formOfTerm[id] = table.length
+      table.push(shown)
     }
-    display.set(id, shown)
+  } else {
+    for (const shown of decoded) {
+      if (typeof shown !== 'string') throw corrupt(`has a ${name} display form that is not a string`)
+      table.push(shown)
+    }
   }
 
   const lengths = r.uint32Array(n, `${name} list lengths`)
   let total = 0
   for (let i = 0; i < n; i++) total += lengths[i] as number
-  // Check before allocating: every term needs 4 bytes of id and 4 of weight.
-  r.need(total * 8, `${name} forward lists`)
+  // Check before allocating: every term needs 4 bytes of id and 4 of weight (and 4 of form in format 2).
+  r.need(total * (formatVersion === 1 ? 8 : 12), `${name} forward lists`)
   const ids = r.int32Array(total, `${name} term ids`)
   const tfs = r.float32Array(total, `${name} weights`)
-  const forward: ForwardList[] = new Array(n)
+  let formIds: Int32Array
+  if (formatVersion === 1) {
+    formIds = new Int32Array(total)
+    for (let j = 0; j < total; j++) formIds[j] = formOfTerm[ids[j] as number] ?? -1
+  } else {
+    formIds = r.int32Array(total, `${name} form ids`)
+  }
   let at = 0
   for (let i = 0; i < n; i++) {
     const end = at + (lengths[i] as number)
@@ -408,12 +562,13 @@ function readField(r: ByteReader, name: FieldName, n: number): DecodedSnapshot['
       if (t <= previous || t >= termCount) throw corrupt(`article ${i} has ${name} term ids out of order or out of range`)
       const tf = tfs[j] as number
       if (!(tf > 0) || !Number.isFinite(tf)) throw corrupt(`article ${i} has a ${name} weight that is not a positive number`)
+      const form = formIds[j] as number
+      if (form < -1 || form >= table.length) throw corrupt(`article ${i} has a ${name} form id out of range`)
       previous = t
     }
-    forward[i] = { terms: ids.subarray(at, end), tfs: tfs.subarray(at, end) }
     at = end
   }
-  return { terms: terms as string[], forward, display }
+  return { terms: terms as string[], lists: { lengths, ids, tfs, formIds, forms: table } }
 }
 
 /**
@@ -422,15 +577,10 @@ function readField(r: ByteReader, name: FieldName, n: number): DecodedSnapshot['
  * @internal
  */
 export function restoreSnapshot(store: ArticleStore, snapshot: DecodedSnapshot): void {
-  store.restore(
-    snapshot.articles,
-    snapshot.times,
-    { words: snapshot.fields.text.display, entities: snapshot.fields.entities.display, tags: snapshot.fields.tags.display },
-    snapshot.embeddings,
-  )
+  store.restore(snapshot.articles, snapshot.times, snapshot.embeddings)
   for (const name of FIELD_NAMES) {
-    const { terms, forward } = snapshot.fields[name]
-    store[name].restore(terms, name === 'tags' ? dropLegacySectionKeys(terms, forward) : forward)
+    const { terms, lists } = snapshot.fields[name]
+    store[name].restore(terms, name === 'tags' ? dropLegacySectionKeys(terms, lists) : lists)
   }
 }
 
@@ -441,14 +591,30 @@ const LEGACY_SECTION_PREFIX = 's:'
  * Snapshots from before sections stopped scoring hold section keys (`s:…`) in the tags field;
  * dropping them on load makes such a snapshot rank as a fresh build of its articles does.
  */
-function dropLegacySectionKeys(terms: readonly string[], forward: ForwardList[]): ForwardList[] {
-  if (!terms.some((t) => t.startsWith(LEGACY_SECTION_PREFIX))) return forward
-  return forward.map((list) => {
-    const keep: number[] = []
-    for (let i = 0; i < list.terms.length; i++) if (!(terms[list.terms[i] as number] as string).startsWith(LEGACY_SECTION_PREFIX)) keep.push(i)
-    if (keep.length === list.terms.length) return list
-    return { terms: Int32Array.from(keep, (i) => list.terms[i] as number), tfs: Float32Array.from(keep, (i) => list.tfs[i] as number) }
-  })
+function dropLegacySectionKeys(terms: readonly string[], lists: FlatLists): FlatLists {
+  if (!terms.some((t) => t.startsWith(LEGACY_SECTION_PREFIX))) return lists
+  const keep: number[] = []
+  const lengths = new Int32Array(lists.lengths.length)
+  let at = 0
+  for (let i = 0; i < lengths.length; i++) {
+    for (let end = at + (lists.lengths[i] as number); at < end; at++) {
+      if ((terms[lists.ids[at] as number] as string).startsWith(LEGACY_SECTION_PREFIX)) continue
+      keep.push(at)
+      lengths[i] = (lengths[i] as number) + 1
+    }
+  }
+  const pick = <T extends Int32Array | Float32Array>(from: T, make: (n: number) => T): T => {
+    const out = make(keep.length)
+    keep.forEach((j, i) => (out[i] = from[j] as number))
+    return out
+  }
+  return {
+    lengths,
+    ids: pick(lists.ids, (n) => new Int32Array(n)),
+    tfs: pick(lists.tfs, (n) => new Float32Array(n)),
+    ...(lists.formIds === undefined ? {} : { formIds: pick(lists.formIds, (n) => new Int32Array(n)) }),
+    ...(lists.forms === undefined ? {} : { forms: lists.forms }),
+  }
 }
 
 function corrupt(problem: string): RelatedArticlesError {

@@ -2,6 +2,9 @@ import type { Article } from '../article.js'
 import { EmbeddingStore } from './embeddings.js'
 import { FieldIndex } from './field-index.js'
 
+/** Free slots tolerated before the store renumbers its slots, whatever the number of articles. */
+const SLOT_COMPACT_FLOOR = 1024
+
 /**
  * What the index keeps of one article, derived from its analysis. Built before any mutation so
  * that a failure while preparing leaves the index untouched.
@@ -24,6 +27,12 @@ export interface ArticleFeatures {
 /**
  * The stored articles, their three sparse fields and their embeddings. Slots are small integers reused after
  * removal, so every per-document array stays dense and typed.
+ *
+ * Memory follows what is stored, not what was ever stored: terms no article uses are forgotten
+ * on removal, and once more than half of the slots or of a field's term ids are free, the store
+ * renumbers both densely ({@link compact}, O(postings), amortised over the removals that made
+ * the garbage). Scores do not depend on slot or term numbering (norms and cosines are summed
+ * exactly, query terms run in a canonical order), so a compacted index answers exactly as before.
  */
 export class ArticleStore {
   readonly text = new FieldIndex()
@@ -31,16 +40,13 @@ export class ArticleStore {
   readonly tags = new FieldIndex()
   /** Caller-supplied dense vectors, for the articles that have one. */
   readonly embeddings = new EmbeddingStore()
-  private readonly slotById = new Map<string, number>()
-  private readonly ids: Array<string | undefined> = []
-  private readonly articles: Array<Article | undefined> = []
+  private slotById = new Map<string, number>()
+  private ids: Array<string | undefined> = []
+  private articles: Array<Article | undefined> = []
   private timesBySlot = new Float64Array(16)
-  private readonly freeSlots: number[] = []
-  // Display strings are kept once per term, not once per article: a few bytes per article.
-  private readonly termWords = new Map<number, string>()
-  private readonly entityNames = new Map<number, string>()
-  private readonly tagNames = new Map<number, string>()
+  private freeSlots: number[] = []
   private version = 0
+  private compactions = 0
 
   get size(): number {
     return this.slotById.size
@@ -49,6 +55,11 @@ export class ArticleStore {
   /** One more than the largest slot in use: the length every per-slot array needs. */
   get capacity(): number {
     return this.ids.length
+  }
+
+  /** How many times the store renumbered its slots and terms (see {@link compact}). */
+  get compactionCount(): number {
+    return this.compactions
   }
 
   /** Changes on every mutation; caches keyed on it stay correct. */
@@ -77,21 +88,17 @@ export class ArticleStore {
     return this.timesBySlot[slot] as number
   }
 
-  /** The display forms recorded for each field, by term id (what a snapshot must keep). */
-  displayEntry(field: 'text' | 'entities' | 'tags', id: number): string | undefined {
-    return (field === 'text' ? this.termWords : field === 'entities' ? this.entityNames : this.tagNames).get(id)
-  }
-
+  /** A text term's readable word, as current articles write it (see `FieldIndex.display`). */
   termWord(termId: number): string {
-    return this.termWords.get(termId) ?? this.text.term(termId)
+    return this.text.display(termId)
   }
 
   entityName(entityId: number): string {
-    return this.entityNames.get(entityId) ?? this.entities.term(entityId)
+    return this.entities.display(entityId)
   }
 
   tagName(tagId: number): string {
-    return this.tagNames.get(tagId) ?? this.tags.term(tagId)
+    return this.tags.display(tagId)
   }
 
   *slots(): IterableIterator<number> {
@@ -117,13 +124,10 @@ export class ArticleStore {
     this.articles[slot] = article
     this.timesBySlot[slot] = time
     this.slotById.set(article.id, slot)
-    this.text.add(slot, features.text)
-    this.entities.add(slot, features.entities)
-    this.tags.add(slot, features.tags)
+    this.text.add(slot, features.text, features.surfaces)
+    this.entities.add(slot, features.entities, features.entityDisplay)
+    this.tags.add(slot, features.tags, features.tagDisplay)
     if (embedding !== undefined) this.embeddings.set(slot, embedding)
-    remember(this.text, features.surfaces, this.termWords)
-    remember(this.entities, features.entityDisplay, this.entityNames)
-    remember(this.tags, features.tagDisplay, this.tagNames)
     this.version++
     return slot
   }
@@ -133,12 +137,7 @@ export class ArticleStore {
    * embedding or undefined. The three fields are restored separately (`text.restore` …). Input is
    * validated by the snapshot reader. @internal
    */
-  restore(
-    articles: readonly Article[],
-    times: Float64Array,
-    display: { words: ReadonlyMap<number, string>; entities: ReadonlyMap<number, string>; tags: ReadonlyMap<number, string> },
-    embeddings: ReadonlyArray<Float32Array | undefined> = [],
-  ): void {
+  restore(articles: readonly Article[], times: Float64Array, embeddings: ReadonlyArray<Float32Array | undefined> = []): void {
     if (this.ids.length > 0) throw new Error('ArticleStore.restore needs an empty store')
     this.timesBySlot = new Float64Array(Math.max(16, articles.length))
     articles.forEach((article, slot) => {
@@ -149,9 +148,6 @@ export class ArticleStore {
       const embedding = embeddings[slot]
       if (embedding !== undefined) this.embeddings.set(slot, embedding)
     })
-    for (const [id, shown] of display.words) this.termWords.set(id, shown)
-    for (const [id, shown] of display.entities) this.entityNames.set(id, shown)
-    for (const [id, shown] of display.tags) this.tagNames.set(id, shown)
     this.version++
   }
 
@@ -176,20 +172,44 @@ export class ArticleStore {
     this.timesBySlot[slot] = NaN
     this.freeSlots.push(slot)
     this.version++
+    if (this.wantsCompaction()) this.compact()
     return true
   }
-}
 
-// Of the display forms seen for a term, keep the shortest (then the first in code-unit order):
-// it is usually the plain word ("hate", not "hateful"), and the choice does not depend on the
-// order articles arrive in.
-function remember(field: FieldIndex, display: ReadonlyMap<string, string>, into: Map<number, string>): void {
-  for (const [key, shown] of display) {
-    const id = field.termId(key)
-    if (id === undefined) continue
-    const current = into.get(id)
-    if (current === undefined || shown.length < current.length || (shown.length === current.length && shown < current)) {
-      into.set(id, shown)
-    }
+  /** Whether more than half of the slots, or of some field's term ids, are free (past a floor). */
+  wantsCompaction(): boolean {
+    return (
+      this.freeSlots.length > Math.max(SLOT_COMPACT_FLOOR, this.slotById.size) ||
+      this.text.wantsCompaction() ||
+      this.entities.wantsCompaction() ||
+      this.tags.wantsCompaction()
+    )
+  }
+
+  /**
+   * Renumbers the stored articles into slots 0…n−1 (keeping their order) and every field's live
+   * terms densely, with every array at its live size. Nothing a query can observe changes.
+   */
+  compact(): void {
+    const order = Int32Array.from(this.slots())
+    for (const field of [this.text, this.entities, this.tags]) field.compact(order)
+    this.embeddings.compact(order)
+    const ids: Array<string | undefined> = []
+    const articles: Array<Article | undefined> = []
+    const times = new Float64Array(Math.max(16, order.length))
+    this.slotById = new Map()
+    order.forEach((old, slot) => {
+      const id = this.ids[old] as string
+      ids.push(id)
+      articles.push(this.articles[old])
+      times[slot] = this.timesBySlot[old] as number
+      this.slotById.set(id, slot)
+    })
+    this.ids = ids
+    this.articles = articles
+    this.timesBySlot = times
+    this.freeSlots = []
+    this.compactions++
+    this.version++
   }
 }

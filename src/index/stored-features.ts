@@ -13,14 +13,16 @@ const NONE: readonly string[] = Object.freeze([])
 
 /**
  * Whether two versions of an article give the same analysis and features: the same title, body,
- * section, tags and supplied entities (absent and empty lists count as equal). `publishedAt`,
- * `source` and `url` do not affect analysis.
+ * section, tags, supplied entities (absent and empty lists count as equal) and `source` (which
+ * selects the site's furniture lines and names the outlet in headline suffixes). `publishedAt`
+ * and `url` do not affect analysis.
  * @internal
  */
 export function sameAnalysisInput(a: Article, b: Article): boolean {
   return (
     a.title === b.title &&
     a.body === b.body &&
+    a.source === b.source &&
     a.section === b.section &&
     sameList(a.tags ?? NONE, b.tags ?? NONE) &&
     sameList(a.entities ?? NONE, b.entities ?? NONE)
@@ -36,24 +38,34 @@ function sameList(a: readonly string[], b: readonly string[]): boolean {
 /**
  * The features of the article stored in `slot`, rebuilt from its forward lists. Inserting them
  * again gives the same index as inserting freshly analysed features: the weights are the stored
- * Float32 values, and display forms can be left empty because a term's display form is the first
- * one ever seen and is never forgotten (every term of a stored article already has its form).
+ * Float32 values, and the display forms are the ones this article contributed (the index counts
+ * forms per article, so they must come back with it).
  * @internal
  */
 export function storedFeatures(store: ArticleStore, slot: number): ArticleFeatures {
+  const text = featuresOf(store.text, slot)
+  const entities = featuresOf(store.entities, slot)
+  const tags = featuresOf(store.tags, slot)
   return {
-    text: weightsOf(store.text, slot),
-    entities: weightsOf(store.entities, slot),
-    tags: weightsOf(store.tags, slot),
-    surfaces: new Map(),
-    entityDisplay: new Map(),
-    tagDisplay: new Map(),
+    text: text.weights,
+    entities: entities.weights,
+    tags: tags.weights,
+    surfaces: text.display,
+    entityDisplay: entities.display,
+    tagDisplay: tags.display,
   }
 }
 
-function weightsOf(field: FieldIndex, slot: number): Map<string, number> {
+function featuresOf(field: FieldIndex, slot: number): { weights: Map<string, number>; display: Map<string, string> } {
   const { terms, tfs } = field.forwardList(slot)
+  const forms = field.forwardForms(slot)
   const weights = new Map<string, number>()
-  for (let i = 0; i < terms.length; i++) weights.set(field.term(terms[i] as number), tfs[i] as number)
-  return weights
+  const display = new Map<string, string>()
+  for (let i = 0; i < terms.length; i++) {
+    const term = field.term(terms[i] as number)
+    weights.set(term, tfs[i] as number)
+    const form = forms[i]
+    if (form !== undefined) display.set(term, form)
+  }
+  return { weights, display }
 }

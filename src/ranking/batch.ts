@@ -7,10 +7,9 @@
  * Results are yielded one article at a time, so a caller that writes them out holds one list in
  * memory, not N × k result objects.
  *
- * Not spread over worker threads: every worker would need its own copy of the index (loaded from
- * a snapshot, hundreds of MB for a large archive), and the queries are short enough that copying
- * results back through `postMessage` eats much of the gain on the two-core machines this runs on.
- * To use more cores, run several processes on disjoint `ids` (the CLI's `--queries`).
+ * This runs on the caller's thread. To use more cores, `RelatedPool` (src/workers/pool.ts) runs
+ * the same queries on worker threads that each load the index's snapshot, and yields the lists
+ * in the same order; the CLI's `batch --threads` uses it.
  */
 import { RelatedArticlesError, invalid } from '../errors.js'
 import type { ArticleStore } from '../index/store.js'

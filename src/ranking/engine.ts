@@ -620,8 +620,9 @@ export class QueryEngine {
 
   private reserve(): void {
     const capacity = this.store.capacity
-    if (this.accText.length < capacity) {
-      const size = Math.max(capacity, this.accText.length * 2, 64)
+    // Grow by doubling; shrink when the store compacted to far fewer slots (or terms) than these hold.
+    if (this.accText.length < capacity || this.accText.length > 4 * Math.max(capacity, 64)) {
+      const size = this.accText.length < capacity ? Math.max(capacity, this.accText.length * 2, 64) : Math.max(capacity * 2, 64)
       this.accText = new Float64Array(size)
       this.accEntities = new Float64Array(size)
       this.accTags = new Float64Array(size)
@@ -634,6 +635,7 @@ export class QueryEngine {
     }
     const vocab = this.store.text.vocabularySize
     if (this.dense.length < vocab) this.dense = new Float64Array(Math.max(vocab, this.dense.length * 2, 64))
+    else if (this.dense.length > 4 * Math.max(vocab, 64)) this.dense = new Float64Array(Math.max(vocab, 64))
   }
 }
 

@@ -19,6 +19,7 @@ import { sameAnalysisInput, storedFeatures } from '../index/stored-features.js'
 import type { RelatedAllOptions, RelatedEntry } from './batch.js'
 import { iterateSlots, splitBatchOptions } from './batch.js'
 import { LIBRARY_VERSION } from '../version.js'
+import { AnalysisPool } from '../workers/analysis.js'
 
 /**
  * Progress of a bulk operation.
@@ -86,6 +87,14 @@ export interface AddStreamOptions {
   onProgress?: (progress: ProgressEvent) => void
   /** Stops the load between two batches: the batches stored stay, and the promise rejects with the signal's reason. */
   signal?: AbortSignal
+  /**
+   * Worker threads that validate and analyse the articles (the bulk of a build), 1 to 64, while
+   * this thread reads the source and stores the analysed batches; the index is the same as with
+   * one thread. Articles cross to the threads by structured clone (only their documented fields).
+   * Each thread loads the language model when it starts (about a second), so threads pay off
+   * for large loads only. Defaults to 1 (no threads).
+   */
+  threads?: number
 }
 
 /**
@@ -166,8 +175,8 @@ export class RelatedIndex {
 
   /**
    * Articles analysed by this index so far. Adding or updating an article whose title, body,
-   * section, tags and entities equal the stored version's reuses the stored analysis and does
-   * not count; a deserialised index starts at 0.
+   * section, tags, entities and source equal the stored version's reuses the stored analysis and
+   * does not count; a deserialised index starts at 0.
    */
   get analysedCount(): number {
     return this.analysed
@@ -190,8 +199,9 @@ export class RelatedIndex {
   }
 
   /**
-   * Loads the language model and runs one analysis, so the first real `add` or `relatedTo` after
-   * start-up (or after `deserialize`) does not pay for it. Changes nothing in the index.
+   * Loads the language model, runs one analysis and one draft query, so the first real `add` or
+   * `relatedTo` after start-up (or after `deserialize`) does not pay for them (measured with
+   * `npm run bench:warm-up`). Changes nothing in the index.
    * @example
    * ```ts
    * const index = RelatedIndex.deserialize(bytes)
@@ -199,8 +209,11 @@ export class RelatedIndex {
    * ```
    */
   warmUp(): void {
-    this.analyzer.analyze({ title: 'Warm-up', body: 'The model loads on first use. This sentence loads it now.' })
+    const draft = { title: 'Warm-up', body: 'The model loads on first use. This sentence loads it now, and compiles the query path.' }
+    this.analyzer.analyze(draft)
     this.readyForQueries()
+    // One draft query compiles the analysis and query code the first request would otherwise pay for.
+    if (this.size > 0) this.relatedTo(draft, { k: 1 })
   }
 
   /** Computes what the first query would otherwise compute (idf values and document norms of every field). */
@@ -340,11 +353,15 @@ export class RelatedIndex {
   async addStream(source: Iterable<Article> | AsyncIterable<Article>, options: AddStreamOptions = {}): Promise<AddStreamResult> {
     this.checkIdle('addStream', false)
     const iterator = streamIterator(source)
-    const { batchSize, onProgress, signal } = resolveStreamOptions(options)
+    const { batchSize, onProgress, signal, threads } = resolveStreamOptions(options)
     const total = Array.isArray(source) ? source.length : undefined
     let added = 0
     this.bulkLoads++
     try {
+      if (threads > 1) {
+        added = await this.addStreamOnThreads(iterator, batchSize, threads, signal, (done) => onProgress?.({ done, total }))
+        return { added }
+      }
       for (;;) {
         signal?.throwIfAborted()
         const batch: unknown[] = []
@@ -390,6 +407,81 @@ export class RelatedIndex {
   }
 
   /**
+   * `addStream` with analysis on worker threads: while the threads analyse batch b, this thread
+   * reads batch b + 1 from the source; analysed batches are stored in order, so the index (and
+   * every error) is the same as on one thread. Returns the articles stored.
+   */
+  private async addStreamOnThreads(
+    iterator: AsyncIterator<unknown> | Iterator<unknown>,
+    batchSize: number,
+    threads: number,
+    signal: AbortSignal | undefined,
+    progress: (done: number) => void,
+  ): Promise<number> {
+    const pool = await AnalysisPool.start(this.options, threads)
+    let added = 0
+    const read = async (): Promise<{ batch: unknown[]; done: boolean }> => {
+      const batch: unknown[] = []
+      while (batch.length < batchSize) {
+        const next = await iterator.next()
+        if (next.done === true) return { batch, done: true }
+        batch.push(next.value)
+      }
+      return { batch, done: false }
+    }
+    try {
+      let current = await read()
+      let job = pool.prepare(current.batch)
+      job.catch(() => undefined) // Awaited below; marked handled in case reading the source throws first.
+      for (;;) {
+        signal?.throwIfAborted()
+        const following = current.done ? undefined : await read()
+        const nextJob = following === undefined || following.batch.length === 0 ? undefined : pool.prepare(following.batch)
+        nextJob?.catch(() => undefined) // Awaited on the next turn; this only marks it handled meanwhile.
+        const { prepared, failure } = await job
+        signal?.throwIfAborted()
+        this.storePrepared(prepared as Prepared[], failure, added)
+        added += prepared.length
+        if (prepared.length > 0) progress(added)
+        if (nextJob === undefined || following === undefined) break
+        current = following
+        job = nextJob
+      }
+    } finally {
+      await pool.close()
+    }
+    return added
+  }
+
+  /**
+   * Stores a batch analysed on worker threads, all or nothing, with the checks `addAll` makes
+   * on this side: embedding lengths against the index and each other, and ids. `failure` is the
+   * first article the threads refused (it comes after every prepared one).
+   */
+  private storePrepared(batch: readonly Prepared[], failure: { position: number; error: unknown } | undefined, offset: number): void {
+    this.checkIdle('addStream', false)
+    const seen = new Set<string>()
+    let dimension = this.store.embeddings.dimension
+    for (let i = 0; i < batch.length; i++) {
+      const prepared = batch[i] as Prepared
+      const id = prepared.article.id
+      if (prepared.embedding !== undefined) {
+        try {
+          checkEmbedding(prepared.embedding, dimension, this.resolved.embeddingSimilarity, id)
+        } catch (error) {
+          throw withPosition(error, offset + i)
+        }
+        dimension = prepared.embedding.length
+      }
+      if (seen.has(id) || this.store.slotOf(id) !== undefined) throw withPosition(duplicate(id), offset + i)
+      seen.add(id)
+    }
+    if (failure !== undefined) throw withPosition(failure.error, offset + failure.position)
+    for (const prepared of batch) this.commit(prepared)
+    this.analysed += batch.length
+  }
+
+  /**
    * Replaces the stored article with the same id (or adds it when absent).
    * @throws RelatedArticlesError `INVALID_ARTICLE` or `LIMIT_EXCEEDED`; the old version stays then.
    */
@@ -415,7 +507,7 @@ export class RelatedIndex {
    * for (const r of index.related('r10100', { k: 3 })) {
    *   console.log(r.id, r.score.toFixed(3), r.reasons.sharedEntities.join(', '))
    * }
-   * // r10876 0.479 ICO, International Coffee Organization, London, United States, Brazil
+   * // r10876 0.352 ICO, International Coffee Organization, London, United States, Brazil
    * // …
    * ```
    * @throws RelatedArticlesError `NOT_FOUND` when the id is not stored, `INVALID_OPTION` for bad options.
@@ -552,7 +644,9 @@ export class RelatedIndex {
    * const index = RelatedIndex.deserialize(readFileSync('archive.snapshot'))
    * ```
    * @throws RelatedArticlesError `SNAPSHOT_CORRUPT` for truncated, damaged or foreign bytes,
-   *   `SNAPSHOT_VERSION` for a newer format, `LIMIT_EXCEEDED` above `maxSnapshotBytes`.
+   *   `SNAPSHOT_VERSION` for a newer format, `LIMIT_EXCEEDED` above `maxSnapshotBytes` or when loading would need
+   *   more than `LOAD_MEMORY_FACTOR` (8) times the snapshot's size plus 64 MiB (a file of millions of tiny items),
+   *   checked before anything is allocated.
    */
   static deserialize(bytes: Uint8Array, options: DeserializeOptions = {}): RelatedIndex {
     const snapshot = readSnapshot(bytes, options)
@@ -680,6 +774,17 @@ export class RelatedIndex {
 }
 
 /**
+ * Validates and analyses an article as `add` would, without storing it: what an analysis worker
+ * of `addStream` does. The embedding's length is checked later, against the index it goes to. @internal
+ */
+export function prepareDetached(index: RelatedIndex, value: unknown): Prepared {
+  return index['prepare'](value, 0)
+}
+
+/** @internal */
+export type { Prepared }
+
+/**
  * The parts of an index that built-in embeddings (src/ranking/lsa.ts), benchmarks and tests need:
  * its store, its query engine, and the text weights the index would give an article or draft
  * (validated and length-limited as `relatedTo` does). @internal
@@ -774,19 +879,25 @@ function streamIterator(source: unknown): AsyncIterator<unknown> | Iterator<unkn
   throw invalid('INVALID_OPTION', 'source', 'an iterable or async iterable of articles', source)
 }
 
-function resolveStreamOptions(options: unknown): { batchSize: number; onProgress: ((p: ProgressEvent) => void) | undefined; signal: AbortSignal | undefined } {
+function resolveStreamOptions(options: unknown): {
+  batchSize: number
+  onProgress: ((p: ProgressEvent) => void) | undefined
+  signal: AbortSignal | undefined
+  threads: number
+} {
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
     throw invalid('INVALID_OPTION', 'options', 'an options object { batchSize, onProgress, signal }', options)
   }
-  const { batchSize = DEFAULT_STREAM_BATCH_SIZE, onProgress, signal, ...rest } = options as AddStreamOptions
+  const { batchSize = DEFAULT_STREAM_BATCH_SIZE, onProgress, signal, threads = 1, ...rest } = options as AddStreamOptions
   const unknown = Object.keys(rest)[0]
-  if (unknown !== undefined) throw invalid('INVALID_OPTION', unknown, 'no option but batchSize, onProgress and signal', (rest as Record<string, unknown>)[unknown])
+  if (unknown !== undefined) throw invalid('INVALID_OPTION', unknown, 'no option but batchSize, onProgress, signal and threads', (rest as Record<string, unknown>)[unknown])
+  if (!Number.isInteger(threads) || threads < 1 || threads > 64) throw invalid('INVALID_OPTION', 'threads', 'an integer from 1 to 64', threads)
   if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > MAX_STREAM_BATCH_SIZE) {
     throw invalid('INVALID_OPTION', 'batchSize', `an integer from 1 to ${MAX_STREAM_BATCH_SIZE}`, batchSize)
   }
   if (onProgress !== undefined && typeof onProgress !== 'function') throw invalid('INVALID_OPTION', 'onProgress', 'a function', onProgress)
   if (signal !== undefined && !(signal instanceof AbortSignal)) throw invalid('INVALID_OPTION', 'signal', 'an AbortSignal', signal)
-  return { batchSize, onProgress, signal }
+  return { batchSize, onProgress, signal, threads }
 }
 
 /** An `addAll` error of a batch that starts at stream position `offset`, renamed to the stream position. */

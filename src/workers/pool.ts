@@ -81,10 +81,42 @@ function startWorker(workerData: WorkerStart): Worker {
   return new Worker(bootstrap, { eval: true, workerData })
 }
 
-function fromWorkerError(error: WorkerError): Error {
+/** The error a worker reported, as a `RelatedArticlesError` when it was one. @internal */
+export function fromWorkerError(error: WorkerError): Error {
   if (error.code === undefined) return new Error(error.message)
   const { code, message, ...details } = error
   return new RelatedArticlesError(code, message, details)
+}
+
+/**
+ * Starts `count` worker threads with `workerData` and waits until each has loaded its index;
+ * if one fails, the others are ended and its error is thrown. @internal
+ */
+export async function startThreads(workerData: WorkerStart, count: number): Promise<{ threads: PoolThread[]; size: number }> {
+  const started = Array.from({ length: count }, () => {
+    const worker = startWorker(workerData)
+    return new Promise<{ worker: Worker; size: number }>((resolve, reject) => {
+      const onExit = (code: number): void => reject(new Error(`related-articles worker thread exited with code ${code} while loading`))
+      worker.once('error', reject)
+      worker.once('exit', onExit)
+      worker.once('message', (reply: WorkerReply) => {
+        worker.off('error', reject)
+        worker.off('exit', onExit)
+        if (reply.type === 'ready') resolve({ worker, size: reply.size })
+        else reject(reply.type === 'failed' ? fromWorkerError(reply.error) : new Error('related-articles worker: unexpected first message'))
+      })
+    })
+  })
+  const results = await Promise.allSettled(started)
+  const failed = results.find((r) => r.status === 'rejected')
+  const workers = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []))
+  if (failed !== undefined) {
+    await Promise.all(workers.map((w) => w.worker.terminate()))
+    throw (failed as PromiseRejectedResult).reason
+  }
+  const threads = workers.map((w) => new PoolThread(w.worker))
+  for (const thread of threads) thread.worker.unref()
+  return { threads, size: workers[0]?.size ?? 0 }
 }
 
 interface Pending {
@@ -92,8 +124,8 @@ interface Pending {
   reject: (error: Error) => void
 }
 
-/** One thread and the requests it has not answered yet. */
-class PoolThread {
+/** One thread and the requests it has not answered yet. @internal */
+export class PoolThread {
   readonly pending = new Map<number, Pending>()
   private failure: Error | undefined
 
@@ -172,30 +204,8 @@ export class RelatedPool {
     // Copied once into shared memory: every thread reads the same bytes, none gets its own copy.
     const shared = new Uint8Array(new SharedArrayBuffer(snapshot.byteLength))
     shared.set(snapshot)
-    const started = Array.from({ length: threadCount }, () => {
-      const worker = startWorker({ snapshot: shared })
-      return new Promise<{ worker: Worker; size: number }>((resolve, reject) => {
-        const onExit = (code: number): void => reject(new Error(`related-articles worker thread exited with code ${code} while loading`))
-        worker.once('error', reject)
-        worker.once('exit', onExit)
-        worker.once('message', (reply: WorkerReply) => {
-          worker.off('error', reject)
-          worker.off('exit', onExit)
-          if (reply.type === 'ready') resolve({ worker, size: reply.size })
-          else reject(reply.type === 'failed' ? fromWorkerError(reply.error) : new Error('related-articles worker: unexpected first message'))
-        })
-      })
-    })
-    const results = await Promise.allSettled(started)
-    const failed = results.find((r) => r.status === 'rejected')
-    const workers = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []))
-    if (failed !== undefined) {
-      await Promise.all(workers.map((w) => w.worker.terminate()))
-      throw (failed as PromiseRejectedResult).reason
-    }
-    const threads = workers.map((w) => new PoolThread(w.worker))
-    for (const thread of threads) thread.worker.unref()
-    return new RelatedPool(threads, workers[0]?.size ?? 0)
+    const { threads, size } = await startThreads({ snapshot: shared }, threadCount)
+    return new RelatedPool(threads, size)
   }
 
   /** Number of worker threads. */

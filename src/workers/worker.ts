@@ -5,7 +5,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads'
 import { isRelatedArticlesError } from '../errors.js'
-import { RelatedIndex } from '../ranking/related-index.js'
+import { RelatedIndex, prepareDetached } from '../ranking/related-index.js'
 import type { WorkerError, WorkerReply, WorkerRequest, WorkerStart } from './protocol.js'
 
 function toWorkerError(error: unknown): WorkerError {
@@ -26,6 +26,17 @@ function answer(index: RelatedIndex, request: WorkerRequest): WorkerReply {
       return { seq: request.seq, type: 'batch', lists: request.ids.map((id) => index.related(id, request.options)) }
     case 'ids':
       return { seq: request.seq, type: 'ids', ids: index.ids() }
+    case 'prepare': {
+      const prepared: unknown[] = []
+      for (const article of request.articles) {
+        try {
+          prepared.push(prepareDetached(index, article))
+        } catch (error) {
+          return { seq: request.seq, type: 'prepared', prepared, failure: { position: prepared.length, error: toWorkerError(error) } }
+        }
+      }
+      return { seq: request.seq, type: 'prepared', prepared }
+    }
   }
 }
 
@@ -33,7 +44,8 @@ const port = parentPort
 if (port === null) throw new Error('related-articles worker: start it with new Worker(), not directly')
 let index: RelatedIndex
 try {
-  index = RelatedIndex.deserialize((workerData as WorkerStart).snapshot)
+  const start = workerData as WorkerStart
+  index = start.snapshot === undefined ? new RelatedIndex(start.indexOptions as never) : RelatedIndex.deserialize(start.snapshot)
   port.postMessage({ type: 'ready', size: index.size } satisfies WorkerReply)
 } catch (error) {
   port.postMessage({ type: 'failed', error: toWorkerError(error) } satisfies WorkerReply)

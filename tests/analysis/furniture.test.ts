@@ -265,3 +265,23 @@ describe('properties', () => {
     )
   })
 })
+
+describe('more crawled furniture from the GVA pages', () => {
+  it.each([
+    'Having trouble viewing the video? Try disabling any ad blocking extensions currently running on your browser.',
+    "Whenever Jane Doe posts new content, you'll get an email delivered to your inbox with a link.",
+    'Contact Jane Doe: jdoe@example.com or 313-222-2027',
+    'Photo credit: Example Fire Department',
+    '(Photo: WKRN)',
+    'Page 1 of 1',
+    '____________________',
+    '# # #',
+    'Read or Share this story: http://example.com/1abc',
+  ])('drops "%s"', (line) => {
+    expect(clean(`Police arrested a man on Friday.\n${line}\nThe victim is recovering.`)).toBe('Police arrested a man on Friday.\nThe victim is recovering.')
+  })
+
+  it('removes a "Buy Photo" button glued to the first sentence', () => {
+    expect(clean('Buy Photo The man who was shot on Saturday died.').trim()).toBe('The man who was shot on Saturday died.')
+  })
+})

@@ -69,6 +69,20 @@ describe.skipIf(page === undefined)('the seed news page', () => {
       expect(keys).not.toContain('sweida')
     })
 
+    it('explains the cut: the story lines stay, and the box from "Hashtags" on is removed as furniture', () => {
+      const { text, removed } = analyzer.normalize(page ?? '', { explain: true })
+      const lines = (page ?? '').split('\n')
+      const storyLines = lines.map((line, i) => ({ line: i + 1, text: line.trim() })).filter((l) => l.text.length > 300)
+      expect(storyLines.length).toBeGreaterThan(0)
+      // Only the main story's paragraph precedes the box; the teasers' leads are inside it.
+      const firstStory = storyLines[0] as { line: number; text: string }
+      expect(text).toContain(firstStory.text)
+      expect(removed.some((r) => r.line === firstStory.line)).toBe(false)
+      const heading = removed.find((r) => r.text === 'Hashtags')
+      expect(heading?.kind).toBe('trailing')
+      expect(removed.filter((r) => r.line > (heading?.line ?? Infinity)).length).toBeGreaterThan(10)
+    })
+
     it('drops the timestamps and "Try our AI features" promotion', () => {
       const text = analyzer.normalize(page ?? '')
       expect(text).not.toMatch(/hours ago|Try Our AI Features|Explore what|No comments yet|Related Articles/)

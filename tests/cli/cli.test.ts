@@ -6,7 +6,7 @@ import { evaluateRun, parseQrels, parseRun } from '../../src/evaluation/index.js
 import type { RelatedIndexOptions, RelatedOptions } from '../../src/ranking/options.js'
 import { RelatedIndex } from '../../src/ranking/related-index.js'
 import type { RelatedResult } from '../../src/ranking/result.js'
-import { cli, cliPath, ensureBuilt, sampleSlice, tempDir, write } from './helpers.js'
+import { cli, cliPath, ensureBuilt, projectRoot, sampleSlice, tempDir, write } from './helpers.js'
 
 const SLICE = 40
 let dir: string
@@ -302,5 +302,88 @@ describe('eval', () => {
     ['a missing --qrels', () => ['eval', '--run', runPath], /--qrels <file> is required/],
   ])('refuses %s with exit code 2', (_name, args, pattern) => {
     expectUsageError(cli(args()), pattern)
+  })
+})
+
+describe('related with a draft, a config and --min-score; index reports and cleans up', () => {
+  let snapshot: string
+  beforeAll(() => {
+    snapshot = join(dir, 'drafts.snap')
+    const run = cli(['index', articlesPath, '-o', snapshot])
+    expect(run.code).toBe(0)
+    // One line saying what was indexed, on standard error; nothing on standard output.
+    expect(run.stdout).toBe('')
+    expect(run.stderr).toMatch(new RegExp(`^related-articles: indexed ${SLICE} articles; wrote .*drafts\\.snap \\(\\d+\\.\\d+ MB\\)\\n$`))
+  })
+
+  const draft = { title: 'Coffee export quotas', body: 'Brazil and Colombia asked the International Coffee Organization to restore coffee export quotas.' }
+
+  it('ranks a JSON draft from a file or standard input as relatedTo does', () => {
+    const expected = libraryIndex().relatedTo(draft, { k: 3 })
+    const fromFile = cli(['related', '--draft', write(dir, 'draft.json', JSON.stringify(draft)), '--index', snapshot, '--k', '3', '--json'])
+    expect(fromFile.code).toBe(0)
+    expect(JSON.parse(fromFile.stdout)).toEqual(expected)
+    const fromStdin = cli(['related', '--draft', '-', '--index', snapshot, '--k', '3', '--json'], { input: JSON.stringify(draft) })
+    expect(JSON.parse(fromStdin.stdout)).toEqual(expected)
+  })
+
+  it('takes a plain-text draft: the first line is the title, the rest the body', () => {
+    const run = cli(['related', '--draft', '-', '--index', snapshot, '--k', '2', '--json'], { input: `\n${draft.title}\n${draft.body}\n` })
+    expect(JSON.parse(run.stdout)).toEqual(libraryIndex().relatedTo(draft, { k: 2 }))
+    const table = cli(['related', '--draft', '-', '--index', snapshot, '--k', '2'], { input: `${draft.title}\n${draft.body}` })
+    expect(table.stdout).toMatch(/^Related to the draft: Coffee export quotas\n/)
+  })
+
+  it('applies --min-score and a --config of query options; --k wins over the file', () => {
+    const id = articles[0]!.id
+    const config = write(dir, 'query.json', JSON.stringify({ minScore: 0.05, k: 2, weights: { entities: 0.5 } }))
+    const run = cli(['related', id, '--index', snapshot, '--config', config, '--k', '4', '--json'])
+    expect(JSON.parse(run.stdout)).toEqual(libraryIndex().related(id, { minScore: 0.05, k: 4, weights: { entities: 0.5 } }))
+    const strict = cli(['related', id, '--index', snapshot, '--min-score', '0.99', '--json'])
+    expect(JSON.parse(strict.stdout)).toEqual([])
+  })
+
+  it.each<[string, () => string[], RegExp, string?]>([
+    ['an index option in a related --config', () => ['related', articles[0]!.id, '--index', snapshot, '--config', write(dir, 'idx.json', '{"titleWeight": 3}')], /config: .*"titleWeight".*index options are fixed when the snapshot is built/],
+    ['a bad --min-score', () => ['related', articles[0]!.id, '--index', snapshot, '--min-score', '2'], /--min-score must be a number from 0 to 1, got "2"/],
+    ['a draft with a bad field', () => ['related', '--draft', '-', '--index', snapshot], /draft on standard input: title must be a string/, '{"title": 5, "body": "x"}'],
+    ['an empty draft', () => ['related', '--draft', '-', '--index', snapshot], /draft on standard input is empty/, '\n  \n'],
+    ['an id and a draft together', () => ['related', 'r1', '--draft', '-', '--index', snapshot], /unexpected argument "r1"/],
+  ])('refuses %s with exit code 2', (_name, args, pattern, input) => {
+    expectUsageError(cli(args(), input === undefined ? {} : { input }), pattern)
+  })
+
+  it('names both kinds of options when a config key is unknown', () => {
+    const run = cli(['index', articlesPath, '-o', join(dir, 'x.snap'), '--config', write(dir, 'bogus.json', '{"bogus": 1}')])
+    expectUsageError(run, /unknown option "bogus"; a config file holds index options \(analysis, weights, titleWeight.*halfLifeDays.*\) and query options \(k, minScore/)
+  })
+
+  it('removes a temporary file a killed run left behind, but not one of a running process', () => {
+    const name = 'cleanup.snap'
+    // No process has this id (above every system's pid limit); this test's own process runs.
+    const dead = join(dir, `.${name}.999999999.0123456789ab.tmp`)
+    const alive = join(dir, `.${name}.${process.pid}.0123456789ab.tmp`)
+    writeFileSync(dead, 'partial')
+    writeFileSync(alive, 'partial')
+    expect(cli(['index', articlesPath, '-o', join(dir, name), '--quiet'])).toMatchObject({ code: 0, stderr: '' })
+    expect(existsSync(dead)).toBe(false)
+    expect(existsSync(alive)).toBe(true)
+    rmSync(alive)
+  })
+})
+
+describe('eval on the bundled sample judgments', () => {
+  it('scores a batch run of the sample and warns when the run is shorter than a cutoff', () => {
+    const sample = join(projectRoot, 'examples', 'data', 'reuters-sample.jsonl')
+    const qrels = join(projectRoot, 'examples', 'data', 'reuters-sample.qrels.tsv')
+    const queries = [...new Set(readFileSync(qrels, 'utf8').trim().split('\n').slice(1).map((l) => l.split('\t')[0]!))]
+    expect(queries).toHaveLength(24)
+    const ids = write(dir, 'sample-queries.txt', queries.join('\n'))
+    const run = write(dir, 'sample.trec', cli(['batch', sample, '--format', 'trec', '--queries', ids, '--k', '5']).stdout)
+    const scored = cli(['eval', '--qrels', qrels, '--run', run, '--json'])
+    expect(scored.code).toBe(0)
+    expect(JSON.parse(scored.stdout).queries).toBe(24)
+    expect(scored.stderr).toMatch(/24 of 24 queries have fewer than 10 results in .*sample\.trec/)
+    expect(cli(['eval', '--qrels', qrels, '--run', run, '--cutoffs', '5']).stderr).toBe('')
   })
 })

@@ -1,8 +1,8 @@
 import fc from 'fast-check'
-import { rmSync } from 'node:fs'
+import { rmSync, writeFileSync } from 'node:fs'
 import { afterAll, describe, expect, it } from 'vitest'
 import { CliError } from '../../src/cli/errors.js'
-import { ArticleLineError, parseArticleLine, readArticles, readLines } from '../../src/cli/jsonl.js'
+import { ArticleLineError, firstInvalidUtf8, parseArticleLine, readArticles, readLines } from '../../src/cli/jsonl.js'
 import { BufferedWriter } from '../../src/cli/output.js'
 import { createProgress } from '../../src/cli/progress.js'
 import { tempDir, write } from './helpers.js'
@@ -131,6 +131,41 @@ describe('readLines and readArticles', () => {
       [2, undefined],
       [4, 'id'],
     ])
+  })
+
+  it('report invalid UTF-8 with its line, or skip that line with skipInvalid', async () => {
+    const good = (id: string) => Buffer.from(`${JSON.stringify({ id, title: 'Zürich', body: 'B' })}\n`)
+    const bad = Buffer.concat([Buffer.from('{"id": "x", "title": "caf'), Buffer.from([0xe9]), Buffer.from('", "body": "B"}\n')])
+    const path = `${dir}/latin1.jsonl`
+    writeFileSync(path, Buffer.concat([good('a'), good('b'), bad, good('c')]))
+    await expect(readArticles(path)).rejects.toThrow(`${path} line 3: is not valid UTF-8 (byte 0xe9 at byte 26 of the line); save the file as UTF-8`)
+    const read = await readArticles(path, { skipInvalid: true })
+    expect(read.articles.map((x) => x.id)).toEqual(['a', 'b', 'c'])
+    expect(read.skipped.map((p) => p.line)).toEqual([3])
+  })
+
+  it('find the first invalid UTF-8 byte as Node decodes it (property)', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 40 }), (bytes) => {
+        const buffer = Buffer.from(bytes)
+        const at = firstInvalidUtf8(buffer)
+        // Everything before it round-trips; a valid buffer has no invalid byte.
+        expect(Buffer.from(buffer.subarray(0, at).toString('utf8'), 'utf8').equals(buffer.subarray(0, at))).toBe(true)
+        expect(at === buffer.length).toBe(Buffer.from(buffer.toString('utf8'), 'utf8').equals(buffer))
+      }),
+      { numRuns: 2000, seed: 15 },
+    )
+  })
+
+  it('refuse an article over maxArticleLength on its line, or skip it with skipInvalid', async () => {
+    const line = (id: string, body: string) => JSON.stringify({ id, title: 'T', body })
+    const path = write(dir, 'long-article.jsonl', [line('a', 'short'), line('big', 'x'.repeat(500)), line('c', 'short')].join('\n'))
+    await expect(readArticles(path, { maxArticleLength: 100 })).rejects.toThrow(`${path} line 2: body (article "big") must be at most 100 characters`)
+    const read = await readArticles(path, { maxArticleLength: 100, skipInvalid: true })
+    expect(read.articles.map((x) => x.id)).toEqual(['a', 'c'])
+    expect(read.skipped.map((p) => [p.line, p.field])).toEqual([[2, 'body']])
+    // With oversized: 'truncate' the index cuts it, so it is kept.
+    expect((await readArticles(path, { maxArticleLength: 100, oversized: 'truncate' })).articles).toHaveLength(3)
   })
 
   it('give a one-line error for a missing file or a directory', async () => {

@@ -236,7 +236,7 @@ describe('snapshots round-trip', () => {
   it('reads a hand-written format-1 file (the documented layout is the real one)', () => {
     const index = RelatedIndex.deserialize(handMade({}))
     expect(index.get('x')).toEqual({ id: 'x', title: 'Oil prices', body: 'Oil prices rose.' })
-    expect(SNAPSHOT_FORMAT_VERSION).toBe(1)
+    expect(SNAPSHOT_FORMAT_VERSION).toBe(2)
   })
 })
 
@@ -270,7 +270,9 @@ describe('loading bad snapshots', () => {
   it('refuses a newer format version with SNAPSHOT_VERSION, naming both versions', () => {
     const newer = good.slice()
     new DataView(newer.buffer).setUint32(8, SNAPSHOT_FORMAT_VERSION + 1, true)
-    expect(() => RelatedIndex.deserialize(newer)).toThrow(/format version 2 \(written by related-articles [^)]+\).*up to 1/)
+    expect(() => RelatedIndex.deserialize(newer)).toThrow(
+      new RegExp(`format version ${SNAPSHOT_FORMAT_VERSION + 1} \\(written by related-articles [^)]+\\).*up to ${SNAPSHOT_FORMAT_VERSION}`),
+    )
     expect(codeOf(() => RelatedIndex.deserialize(newer))).toBe('SNAPSHOT_VERSION')
     expect(codeOf(() => RelatedIndex.deserialize(handMade({ version: 0 })))).toBe('SNAPSHOT_CORRUPT')
   })

@@ -77,6 +77,22 @@ describe('affectedBy', () => {
     for (const k of [1, 5]) expect(index.affectedBy(moved.id, { k })).toEqual(bruteForce(index, moved.id, k))
   })
 
+  it('stays exact across a sequence of changes (its cached witnesses are only hints)', () => {
+    const index = new RelatedIndex()
+    index.addAll(archive(false))
+    const incoming = sample.slice(203, 209)
+    for (const [i, article] of incoming.entries()) {
+      index.add(article)
+      expect(index.affectedBy(article.id, { k: 3 }), `after adding ${article.id}`).toEqual(bruteForce(index, article.id, 3))
+      // Remove what was most related to it (a likely cached witness) and change another article's text.
+      const [top] = index.related(article.id, { k: 1 })
+      if (top !== undefined) index.remove(top.id)
+      const other = index.get(index.ids()[i * 7] as string) as Article
+      index.update({ ...other, body: `${other.body} ${article.title}` })
+      expect(index.affectedBy(other.id, { k: 3 }), `after updating ${other.id}`).toEqual(bruteForce(index, other.id, 3))
+    }
+  })
+
   it('runs far fewer queries than there are neighbours', () => {
     const index = new RelatedIndex()
     index.addAll(archive(false))

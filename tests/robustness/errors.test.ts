@@ -229,11 +229,11 @@ const catalogue: Record<RelatedArticlesErrorCode, Case[]> = {
   SNAPSHOT_VERSION: [
     {
       call: 'deserialize() of a newer format version',
-      run: () => RelatedIndex.deserialize(withVersion(snapshot, 2)),
+      run: () => RelatedIndex.deserialize(withVersion(snapshot, 3)),
       field: 'formatVersion',
-      message: /^snapshot has format version 2 \(written by related-articles [^)]+\); this library reads versions up to 1: upgrade related-articles to load it$/,
-      expected: 'at most 1',
-      got: '2',
+      message: /^snapshot has format version 3 \(written by related-articles [^)]+\); this library reads versions up to 2: upgrade related-articles to load it$/,
+      expected: 'at most 2',
+      got: '3',
     },
   ],
   INVALID_STATE: [

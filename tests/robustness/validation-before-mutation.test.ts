@@ -5,6 +5,7 @@ import type { RelatedIndexOptions } from '../../src/ranking/options.js'
 import { RelatedIndex } from '../../src/ranking/related-index.js'
 import { NEWS } from '../helpers/corpus.js'
 import { answers, thrown } from './helpers.js'
+import { SNAPSHOT_FORMAT_VERSION } from '../../src/index/snapshot.js'
 
 // Odd ids next to the news, so a failed call has every kind of key to disturb.
 const ARTICLES: Article[] = [
@@ -27,7 +28,7 @@ const corruptSnapshot = (): Uint8Array => {
 }
 const newerSnapshot = (): Uint8Array => {
   const bytes = build().serialize().slice()
-  new DataView(bytes.buffer).setUint32(8, 2, true)
+  new DataView(bytes.buffer).setUint32(8, SNAPSHOT_FORMAT_VERSION + 1, true)
   return bytes
 }
 class CallerError extends Error {}
