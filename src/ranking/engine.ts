@@ -483,7 +483,9 @@ export class QueryEngine {
   private select(ranked: Candidate[], q: ResolvedQueryOptions): Candidate[] {
     const want = q.diversity > 0 ? Math.min(ranked.length, q.k * 4) : q.k
     const kept: Candidate[] = []
-    const threshold = this.options.duplicateThreshold
+    // A cosine is a rounded sum: two identical texts may score 1 - 1e-16, and a threshold of 1
+    // must still fold them.
+    const threshold = this.options.duplicateThreshold - COPY_ROUNDING
     for (const c of ranked) {
       if (kept.length >= want) break
       if (q.foldDuplicates) {
@@ -752,3 +754,6 @@ function pairContextShare(active: SignalWeights, text: number, entities: number,
   const contentWeight = active.text + active.entities
   return contextShare(contentWeight > 0 ? (active.text * text + active.entities * entities) / contentWeight : 0, gate)
 }
+
+/** Rounding allowance of the duplicate threshold: far above a cosine's rounding error, far below any real difference (and inside `affectedBy`'s margin). */
+const COPY_ROUNDING = 1e-12

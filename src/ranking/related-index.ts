@@ -507,7 +507,7 @@ export class RelatedIndex {
    * for (const r of index.related('r10100', { k: 3 })) {
    *   console.log(r.id, r.score.toFixed(3), r.reasons.sharedEntities.join(', '))
    * }
-   * // r10876 0.352 ICO, International Coffee Organization, London, United States, Brazil
+   * // r10876 0.615 ICO, International Coffee Organization, London, United States, Brazil
    * // …
    * ```
    * @throws RelatedArticlesError `NOT_FOUND` when the id is not stored, `INVALID_OPTION` for bad options.

@@ -72,7 +72,7 @@ export interface RelatedReasons {
  * for (const r of index.related('r10100', { k: 3 })) {
  *   console.log(r.id, r.score.toFixed(3), index.get(r.id)?.title)
  * }
- * // r10876 0.352 U.S. SEES NO NEW COFFEE AGREEMENT TALKS SOON
+ * // r10876 0.615 U.S. SEES NO NEW COFFEE AGREEMENT TALKS SOON
  * // …
  * ```
  */

@@ -24,7 +24,7 @@ describe('examples/editor-suggestions.ts', () => {
   it('settles on the coffee story once the draft names its countries and organisation', () => {
     const last = steps.at(-1)?.suggestions ?? []
     for (const r of last) expect(index.get(r.id)?.title).toMatch(/COFFEE|ICO/)
-    expect(last.some((r) => r.reasons.sharedEntities.includes('Colombia'))).toBe(true)
+    expect(last.some((r) => r.reasons.sharedEntities.includes('International Coffee Organization'))).toBe(true)
   })
 
   it('leaves the index unchanged', () => {

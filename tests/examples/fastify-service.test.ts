@@ -6,6 +6,7 @@ import type { FastifyInstance, InjectOptions } from 'fastify'
 const DRAFT = {
   title: 'Coffee producers seek new export quotas',
   body: 'Brazil and Colombia want the International Coffee Organization to restore coffee export quotas.',
+  publishedAt: '1987-04-02T12:00:00Z',
 }
 
 describe('examples/fastify-service.ts (through Fastify inject)', () => {

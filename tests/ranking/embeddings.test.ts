@@ -195,7 +195,7 @@ describe('the embedding signal', () => {
       const signals = Object.values(r.signals)
       const total = signals.reduce((s, x) => s + x.weight, 0)
       expect(r.score, r.id).toBeCloseTo(signals.reduce((s, x) => s + x.weight * x.value, 0) / total, 12)
-      expect(total, r.id).toBe(1 + r.signals.tags.weight + (e === undefined ? 0 : 0.5))
+      expect(total, r.id).toBe(1 + r.signals.tags.weight + r.signals.time.weight + (e === undefined ? 0 : 0.5))
     }
     expectContributionsSumToScore(results)
   })

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { RelatedArticlesError } from '../../src/errors.js'
 import { RelatedIndex } from '../../src/ranking/related-index.js'
 import { NEWS } from '../helpers/corpus.js'
+import type { Article } from '../../src/article.js'
 
 function build(options: ConstructorParameters<typeof RelatedIndex>[0] = {}): RelatedIndex {
   const index = new RelatedIndex(options)
@@ -46,18 +47,26 @@ describe('RelatedIndex.related', () => {
     expect(r?.reasons.sharedTerms).toContain('ceasefire')
   })
 
-  it('folds a light update of a higher result into it instead of listing both', () => {
+  it('folds a light update of a higher result into it instead of listing both, at a threshold below 1', () => {
+    // The default (1) folds only the same text; a light update folds from 0.9.
+    const index = build({ duplicateThreshold: 0.9 })
     const results = index.related('rates-1', { k: 5 })
     const ids = results.map((r) => r.id)
     expect(ids.filter((id) => id.startsWith('rates-2'))).toHaveLength(1)
     const kept = results.find((r) => r.id.startsWith('rates-2'))
     expect(kept?.reasons.duplicates).toHaveLength(1)
     const unfolded = index.related('rates-1', { k: 5, foldDuplicates: false }).map((r) => r.id)
+    expect(build().related('rates-1', { k: 5 }).map((r) => r.id)).toEqual(expect.arrayContaining(['rates-2', 'rates-2-copy']))
     expect(unfolded).toEqual(expect.arrayContaining(['rates-2', 'rates-2-copy']))
   })
 
   it('leaves out a copy of the article being read', () => {
-    expect(index.related('rates-2', { k: 5 }).map((r) => r.id)).not.toContain('rates-2-copy')
+    expect(build({ duplicateThreshold: 0.9 }).related('rates-2', { k: 5 }).map((r) => r.id)).not.toContain('rates-2-copy')
+    // The same text under another id is left out at the default threshold of 1.
+    const exact = build()
+    const rates2 = exact.get('rates-2') as Article
+    exact.add({ ...rates2, id: 'rates-2-wire' })
+    expect(exact.related('rates-2', { k: 5 }).map((r) => r.id)).not.toContain('rates-2-wire')
   })
 
   it('applies k, minScore, exclude, filter and sections before the top-k cut', () => {
@@ -169,7 +178,7 @@ describe('RelatedIndex mutation', () => {
     expect(index.has('fire-1')).toBe(false)
     expect(index.related('fire-2').map((r) => r.id)).not.toContain('fire-1')
     index.update({ id: 'fire-2', title: 'Bank of England governor speaks', body: 'Andrew Bailey spoke on interest rates.' })
-    expect(index.related('rates-1', { k: 3 }).map((r) => r.id)).toContain('fire-2')
+    expect(index.related('rates-1', { k: 4 }).map((r) => r.id)).toContain('fire-2')
   })
 
   it('stores only the documented fields, never label fields', () => {
