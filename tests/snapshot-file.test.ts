@@ -2,10 +2,10 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, truncateSyn
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { RelatedArticlesError } from '../src/errors.js'
 import { RelatedIndex } from '../src/ranking/related-index.js'
 import { MAX_SNAPSHOT_FILE_BYTES, loadSnapshotFile, saveSnapshotFile } from '../src/snapshot-file.js'
 import { NEWS } from './helpers/corpus.js'
+import { rejection } from './helpers/errors.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'related-snapshot-file-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
@@ -13,15 +13,6 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }))
 const index = new RelatedIndex()
 index.addAll(NEWS)
 
-async function rejection(promise: Promise<unknown>): Promise<RelatedArticlesError> {
-  try {
-    await promise
-  } catch (error) {
-    expect(error).toBeInstanceOf(RelatedArticlesError)
-    return error as RelatedArticlesError
-  }
-  throw new Error('expected a rejection')
-}
 
 describe('snapshot files in parts', () => {
   it('writes exactly the bytes of serialize, in parts, and loads an index that answers the same', async () => {

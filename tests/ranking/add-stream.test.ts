@@ -1,9 +1,9 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import type { Article } from '../../src/article.js'
-import { RelatedArticlesError } from '../../src/errors.js'
 import { RelatedIndex } from '../../src/ranking/related-index.js'
 import { NEWS } from '../helpers/corpus.js'
+import { rejection } from '../helpers/errors.js'
 
 async function* slowly(articles: readonly unknown[]): AsyncGenerator<Article> {
   for (const a of articles) {
@@ -21,15 +21,6 @@ function statsFresh(index: RelatedIndex): boolean {
   return text!.statsFresh && entities!.statsFresh && tags!.statsFresh
 }
 
-async function rejection(promise: Promise<unknown>): Promise<RelatedArticlesError> {
-  try {
-    await promise
-  } catch (error) {
-    expect(error).toBeInstanceOf(RelatedArticlesError)
-    return error as RelatedArticlesError
-  }
-  throw new Error('expected a rejection')
-}
 
 describe('RelatedIndex.addStream', () => {
   it('ranks exactly as addAll of the same articles, from an array or an async iterable, whatever the batch size', async () => {

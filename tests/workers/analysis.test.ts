@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import type { Article } from '../../src/article.js'
-import { RelatedArticlesError } from '../../src/errors.js'
 import { RelatedIndex } from '../../src/ranking/related-index.js'
 import { NEWS } from '../helpers/corpus.js'
+import { rejection } from '../helpers/errors.js'
 
 async function* slowly(articles: readonly unknown[]): AsyncGenerator<Article> {
   for (const a of articles) {
@@ -11,15 +11,6 @@ async function* slowly(articles: readonly unknown[]): AsyncGenerator<Article> {
   }
 }
 
-async function rejection(promise: Promise<unknown>): Promise<RelatedArticlesError> {
-  try {
-    await promise
-  } catch (error) {
-    expect(error).toBeInstanceOf(RelatedArticlesError)
-    return error as RelatedArticlesError
-  }
-  throw new Error('expected a rejection')
-}
 
 describe('addStream with analysis on worker threads', () => {
   it('builds the same index as addAll, byte for byte, whatever the batch size', async () => {

@@ -1,18 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { RelatedArticlesError } from '../../src/errors.js'
 import { RelatedIndex } from '../../src/ranking/related-index.js'
 import { RelatedPool, createRelatedPool, defaultThreads } from '../../src/workers/pool.js'
 import { NEWS } from '../helpers/corpus.js'
+import { rejection } from '../helpers/errors.js'
 
-async function rejection(promise: Promise<unknown>): Promise<RelatedArticlesError> {
-  try {
-    await promise
-  } catch (error) {
-    expect(error).toBeInstanceOf(RelatedArticlesError)
-    return error as RelatedArticlesError
-  }
-  throw new Error('expected a rejection')
-}
 
 describe('RelatedPool', () => {
   const index = new RelatedIndex()
