@@ -233,6 +233,11 @@ export class QueryEngine {
     if (textOnly && self >= 0) accText[self] = 0 // never the query itself; cleared afterwards anyway
     const textNorms = this.textNorms
     const withEntities = this.entitiesUsed
+    // Text and time only: a slot's score is at most what its text allows with time closeness 1,
+    // so a slot whose bound misses the running threshold is skipped without reading its date.
+    const timeBound = !textOnly && active.text > 0 && active.entities === 0 && active.embedding === 0 && active.tags === 0
+    const { text: wt, time: wtime } = active
+    const gate = q.contextGate
     for (let d = 0; d < capacity; d++) {
       let score: number
       if (textOnly) {
@@ -242,6 +247,12 @@ export class QueryEngine {
         if (score > 1) score = 1
       } else {
         if (((accText[d] as number) === 0 && (!withEntities || (accEntities[d] as number) === 0)) || d === self) continue
+        if (timeBound) {
+          const text = ratio(accText[d] as number, textNorms[d] as number)
+          const w = wtime * contextShare(text, gate)
+          // The margin covers rounding: the bound is computed in another order than the score.
+          if ((wt * text + w) / (wt + w) + BOUND_MARGIN < threshold) continue
+        }
         score = this.scoreOf(d, profile, active, q)
         if (!(score >= threshold)) continue
       }
@@ -757,3 +768,6 @@ function pairContextShare(active: SignalWeights, text: number, entities: number,
 
 /** Rounding allowance of the duplicate threshold: far above a cosine's rounding error, far below any real difference (and inside `affectedBy`'s margin). */
 const COPY_ROUNDING = 1e-12
+
+/** Rounding allowance of the score bound in `scanTop`: a bound is never trusted to the last bits. */
+const BOUND_MARGIN = 1e-9
