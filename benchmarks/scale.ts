@@ -33,7 +33,7 @@ import type { RankerArticle } from './lib/datasets.js'
 import { projectRoot } from './lib/paths.js'
 import { SCALE_SEED, SCALE_SOURCE_CORPUS, loadScaleSources, scaleArticles, type ScaleSource } from './lib/scale-corpus.js'
 import { MinimalCosineIndex } from './lib/speed-baselines.js'
-import { environment, liveBytes, median, peakRssBytes, percentile, round, samplePositions, timed } from './lib/speed-corpus.js'
+import { environment, liveBytes, medianLatencies, peakRssBytes, percentile, round, samplePositions, timed } from './lib/speed-corpus.js'
 import { TermStatistics } from './lib/text.js'
 
 const K = 10
@@ -102,19 +102,7 @@ interface Latency {
 
 /** One untimed warm-up pass, then `passes` timed passes; each query's latency is its median over the passes. */
 function latency<T>(items: readonly T[], run: (item: T) => unknown, passes = 3): Latency {
-  let sink = 0
-  for (const item of items) sink += Array.isArray(run(item)) ? 1 : 0
-  const ms = items.map(() => [] as number[])
-  for (let pass = 0; pass < passes; pass++) {
-    items.forEach((item, i) => {
-      const start = performance.now()
-      const out = run(item)
-      ;(ms[i] as number[]).push(performance.now() - start)
-      sink += Array.isArray(out) ? 1 : 0
-    })
-  }
-  if (sink < 0) console.log(sink)
-  const per = ms.map((m) => median(m))
+  const per = medianLatencies(items, run, items, passes).perItem
   return {
     queries: items.length,
     passes,

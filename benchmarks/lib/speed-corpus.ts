@@ -95,6 +95,15 @@ export const TIMED_PASSES = 3
  * the cold figure), then `passes` timed passes; each item's latency is its median over the passes.
  */
 export function timeQueries<T>(items: readonly T[], run: (item: T) => unknown, warmupItems: readonly T[] = items, passes = TIMED_PASSES): LatencySummary {
+  const { perItem, warmup } = medianLatencies(items, run, warmupItems, passes)
+  return { ...summarizeLatencies(perItem, passes), warmupP50Ms: round(median(warmup), 4) }
+}
+
+/**
+ * The timing loop of {@link timeQueries}: the warm-up latencies over `warmupItems`, and each
+ * item's median latency over `passes` timed passes, in item order.
+ */
+export function medianLatencies<T>(items: readonly T[], run: (item: T) => unknown, warmupItems: readonly T[] = items, passes = TIMED_PASSES): { perItem: number[]; warmup: number[] } {
   let sink = 0
   const warmup: number[] = []
   for (const item of warmupItems) {
@@ -112,7 +121,7 @@ export function timeQueries<T>(items: readonly T[], run: (item: T) => unknown, w
     })
   }
   if (sink < 0) console.log(sink) // Keeps the results alive; never true.
-  return { ...summarizeLatencies(ms.map((m) => median(m)), passes), warmupP50Ms: round(median(warmup), 4) }
+  return { perItem: ms.map((m) => median(m)), warmup }
 }
 
 /** Wall and CPU seconds of `run()` (CPU = user + system of this process, including GC threads). */
