@@ -85,6 +85,12 @@ export class QueryEngine {
    * it off to hold that path to the general one. @internal
    */
   oneScan = true
+  /**
+   * Whether `scanTop` skips slots by a text cutoff derived from the running threshold (see
+   * {@link textCutoff}). Always true in use; tests and the query-pruning benchmark switch it off
+   * to compare with the per-slot bound it replaces. @internal
+   */
+  pruning = true
 
   constructor(
     private readonly store: ArticleStore,
@@ -238,8 +244,13 @@ export class QueryEngine {
     const timeBound = !textOnly && active.text > 0 && active.entities === 0 && active.embedding === 0 && active.tags === 0
     const { text: wt, time: wtime } = active
     const gate = q.contextGate
+    // The cutoff: a slot whose text sum is below cut · its norm cannot reach the threshold, with
+    // no division (recomputed when the threshold moves, about limit · ln(n / limit) times).
+    const cutting = this.pruning && (timeBound || (textOnly && active.text > 0))
+    let cut = cutting ? textCutoff(threshold, wt, timeBound ? wtime : 0, gate) : -Infinity
     for (let d = 0; d < capacity; d++) {
       let score: number
+      if ((accText[d] as number) < cut * (textNorms[d] as number)) continue
       if (textOnly) {
         // The text similarity (scoreOf's value for text alone), NaN for a slot with no terms.
         score = active.text > 0 ? (accText[d] as number) / (textNorms[d] as number) : 0
@@ -247,7 +258,7 @@ export class QueryEngine {
         if (score > 1) score = 1
       } else {
         if (((accText[d] as number) === 0 && (!withEntities || (accEntities[d] as number) === 0)) || d === self) continue
-        if (timeBound) {
+        if (timeBound && !cutting) {
           const text = ratio(accText[d] as number, textNorms[d] as number)
           const w = wtime * contextShare(text, gate)
           // The margin covers rounding: the bound is computed in another order than the score.
@@ -261,10 +272,14 @@ export class QueryEngine {
       shortlist[listed++] = d
       if (size < limit) {
         size = heapPush(heap, size, score)
-        if (size === limit) threshold = Math.max(lowest, heap[0] as number)
+        if (size === limit) {
+          threshold = Math.max(lowest, heap[0] as number)
+          if (cutting) cut = textCutoff(threshold, wt, timeBound ? wtime : 0, gate)
+        }
       } else if (score > (heap[0] as number)) {
         heapReplaceMin(heap, size, score)
         threshold = Math.max(lowest, heap[0] as number)
+        if (cutting) cut = textCutoff(threshold, wt, timeBound ? wtime : 0, gate)
       }
     }
     this.shortlistSize = listed
@@ -771,3 +786,21 @@ const COPY_ROUNDING = 1e-12
 
 /** Rounding allowance of the score bound in `scanTop`: a bound is never trusted to the last bits. */
 const BOUND_MARGIN = 1e-9
+
+/**
+ * The text cosine below which a slot cannot score `threshold` with text and (gated) time only,
+ * for `scanTop` to skip it with one multiplication and no division: the inverse, at
+ * `threshold` − {@link BOUND_MARGIN}, of the bound time closeness 1 gives,
+ * F(x) = (wt·x + w(x)) / (wt + w(x)) with w(x) = wtime · contextShare(x, gate). F grows with x
+ * (below the gate F = x·(wt + c) / (wt + c·x), c = wtime / gate; above it w is constant), so
+ * x < F⁻¹(y) means F(x) < y. With wtime 0, F(x) = x. The result is lowered by a further
+ * 1e-12 so that rounding in `acc < cut · norm` (about 1e-16 of the cosine) never matters.
+ */
+export function textCutoff(threshold: number, wt: number, wtime: number, gate: number): number {
+  const y = threshold - BOUND_MARGIN
+  let x: number
+  if (wtime === 0) x = y
+  else if (gate <= 0 || y >= (wt * gate + wtime) / (wt + wtime)) x = (y * (wt + wtime) - wtime) / wt
+  else x = (y * wt) / (wt + (wtime / gate) * (1 - y))
+  return x - 1e-12
+}

@@ -130,3 +130,68 @@ describe('query engine paths', () => {
     expect(seen.length).toBeLessThan(150)
   })
 })
+
+// With text and time only (the defaults) or text alone, the one-scan path skips a slot whose text
+// sum is below a cutoff derived from the running threshold, one multiplication per slot. Switched
+// off, it checks the per-slot score bound it replaces. Both keep exactly the slots that can reach
+// the threshold, so every answer must be identical, ties included.
+
+/** The answer with the text cutoff switched off. */
+function withoutCutoff(index: RelatedIndex, run: () => RelatedResult[]): RelatedResult[] {
+  const { engine } = internalsOf(index)
+  engine.pruning = false
+  try {
+    return run()
+  } finally {
+    engine.pruning = true
+  }
+}
+
+const timeOptions: fc.Arbitrary<RelatedOptions> = fc.record({
+  k: fc.integer({ min: 1, max: 12 }),
+  minScore: fc.constantFrom(0, 0.05, 0.2),
+  foldDuplicates: fc.boolean(),
+  diversity: fc.constantFrom(0, 0.3),
+  weights: fc.record({ text: fc.constantFrom(1, 0.5, 2), time: fc.constantFrom(0, 0.25, 1, 4) }),
+  contextGate: fc.constantFrom(0, 0.05, 0.5, 1),
+  halfLifeDays: fc.constantFrom(1, 7, 365),
+  newerHalfLifeDays: fc.constantFrom(undefined, 2),
+  timeDecay: fc.constantFrom('exponential' as const, 'hyperbolic' as const),
+  pastOnly: fc.boolean(),
+})
+
+describe('text cutoff of the one-scan path', () => {
+  it('gives exactly the answer of the per-slot bound for any time weight, gate, decay, k, minScore and filter', () => {
+    fc.assert(
+      fc.property(corpusWithCopies(30, 6), timeOptions, (articles, raw) => {
+        const options = Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined)) as RelatedOptions
+        const index = new RelatedIndex()
+        index.addAll(articles)
+        const filter = (a: Article): boolean => !a.id.endsWith('-1')
+        for (const { id } of articles) {
+          for (const o of [options, { ...options, filter }]) {
+            expect(index.related(id, o)).toEqual(withoutCutoff(index, () => index.related(id, o)))
+          }
+        }
+      }),
+      { numRuns: 40 },
+    )
+  })
+
+  it('keeps every copy tied at the threshold when many articles tie', () => {
+    // 60 copies of each of three stories, dated over a week: scores tie in large groups, and with
+    // k = 2 and no folding the threshold sits inside a group.
+    const news = NEWS.map(({ id, title, body, publishedAt }): Article => ({ id, title, body, publishedAt }))
+    const stories = ['rates-1', 'rates-2', 'fed-hold'].map((id) => news.find((a) => a.id === id) as Article)
+    const copies = stories.flatMap((s, i) =>
+      Array.from({ length: 60 }, (_, c): Article => ({ ...s, id: `${s.id}-copy-${59 - c}`, publishedAt: new Date(Date.UTC(2025, 0, 1 + ((c + i) % 7))).toISOString() })),
+    )
+    const index = new RelatedIndex()
+    index.addAll([...news, ...copies])
+    for (const o of [{ k: 2, foldDuplicates: false }, { k: 2, foldDuplicates: false, weights: { time: 0 } }, { k: 5 }, { k: 3, minScore: 0.3, foldDuplicates: false }]) {
+      const results = index.related('rates-2', o)
+      expect(results.length).toBeGreaterThan(0)
+      expect(results).toEqual(withoutCutoff(index, () => index.related('rates-2', o)))
+    }
+  })
+})
