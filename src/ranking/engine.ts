@@ -274,9 +274,11 @@ export class QueryEngine {
       }
     }
     if (cutting) cut = textCutoff(threshold, wt, timeBound ? wtime : 0, gate)
-    for (let d = 0; d < capacity; d++) {
+    // The skip runs in a loop of its own (`nextAtCutoff`): inside this one, with its calls and
+    // branches, it ran about five times slower per slot.
+    for (let d = nextAtCutoff(accText, textNorms, cut, 0, capacity); d < capacity; d = nextAtCutoff(accText, textNorms, cut, d + 1, capacity)) {
       let score: number
-      if ((accText[d] as number) < cut * (textNorms[d] as number) || (pilot > 0 && seen[d] !== 0)) continue
+      if (pilot > 0 && seen[d] !== 0) continue
       if (textOnly) {
         // The text similarity (scoreOf's value for text alone), NaN for a slot with no terms.
         score = active.text > 0 ? (accText[d] as number) / (textNorms[d] as number) : 0
@@ -787,6 +789,13 @@ function draftVector(field: FieldIndex, tfs: ReadonlyMap<string, number>): Query
 function toVector(pairs: Array<[number, number]>, field: FieldIndex): QueryVector {
   pairs.sort((a, b) => b[1] - a[1] || compareStrings(field.term(a[0]), field.term(b[0])))
   return { ids: Int32Array.from(pairs, (p) => p[0]), weights: Float64Array.from(pairs, (p) => p[1]) }
+}
+
+/** The first slot from `from` on (or `to`) whose text sum is not below `cut` times its norm. */
+function nextAtCutoff(acc: Float64Array, norms: Float64Array, cut: number, from: number, to: number): number {
+  let d = from
+  while (d < to && (acc[d] as number) < cut * (norms[d] as number)) d++
+  return d
 }
 
 /** Pushes `score` onto the min-heap of `size` scores; returns the new size. */
