@@ -560,12 +560,16 @@ export class QueryEngine {
     // A cosine is a rounded sum: two identical texts may score 1 - 1e-16, and a threshold of 1
     // must still fold them.
     const threshold = this.options.duplicateThreshold - COPY_ROUNDING
+    // Two texts with cosine ≥ t are within √(2(1 − t)) of each other as unit vectors, so their
+    // cosines with the query differ by at most that: a pair further apart is no copy, and its
+    // cosine is not computed (margins for rounding in both cosines).
+    const reach = this.pruning ? Math.sqrt(2 * Math.max(0, 1 - threshold) + 1e-12) + 1e-9 : Infinity
     for (const c of ranked) {
       if (kept.length >= want) break
       if (q.foldDuplicates) {
         // A copy of the article being read is the same story in the same words: not worth a slot.
         if (c.text >= threshold) continue
-        const twin = kept.find((r) => this.store.text.cosine(c.slot, r.slot) >= threshold)
+        const twin = kept.find((r) => Math.abs(c.text - r.text) <= reach && this.store.text.cosine(c.slot, r.slot) >= threshold)
         if (twin !== undefined) {
           twin.duplicates.push(c.id)
           continue

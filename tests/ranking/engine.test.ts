@@ -132,9 +132,10 @@ describe('query engine paths', () => {
 })
 
 // With text and time only (the defaults) or text alone, the one-scan path skips a slot whose text
-// sum is below a cutoff derived from the running threshold, one multiplication per slot. Switched
-// off, it checks the per-slot score bound it replaces. Both keep exactly the slots that can reach
-// the threshold, so every answer must be identical, ties included.
+// sum is below a cutoff derived from the running threshold, one multiplication per slot, and
+// duplicate folding skips the cosine of two results whose query similarities are too far apart
+// for copies. Switched off (`pruning`), it checks the per-slot score bound it replaced and every
+// pair. Both keep exactly what can matter, so every answer must be identical, ties included.
 
 /** The answer with the text cutoff switched off. */
 function withoutCutoff(index: RelatedIndex, run: () => RelatedResult[]): RelatedResult[] {
@@ -161,11 +162,11 @@ const timeOptions: fc.Arbitrary<RelatedOptions> = fc.record({
 })
 
 describe('text cutoff of the one-scan path', () => {
-  it('gives exactly the answer of the per-slot bound for any time weight, gate, decay, k, minScore and filter', () => {
+  it('gives exactly the answer of the per-slot bound for any time weight, gate, decay, k, minScore, filter and duplicate threshold', () => {
     fc.assert(
-      fc.property(corpusWithCopies(30, 6), timeOptions, (articles, raw) => {
+      fc.property(corpusWithCopies(30, 6), timeOptions, fc.constantFrom(1, 0.9, 0.5), (articles, raw, duplicateThreshold) => {
         const options = Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined)) as RelatedOptions
-        const index = new RelatedIndex()
+        const index = new RelatedIndex({ duplicateThreshold })
         index.addAll(articles)
         const filter = (a: Article): boolean => !a.id.endsWith('-1')
         for (const { id } of articles) {
