@@ -1,11 +1,13 @@
 /**
  * Query pruning benchmark (issue 16): `related` latency of the one-scan query path with the
  * engine's exact pruning (`QueryEngine.pruning`: a text cutoff derived from the running
- * threshold, one multiplication per slot) against the per-slot score bound it replaces, in one
- * process over the same index and queries, so the ratio holds on a noisy machine. Every query's
- * results are also compared (ids, scores, reasons) between the two: any difference fails the run.
+ * threshold, one multiplication per slot; a pilot that scores the articles sharing the query's
+ * rarest terms first; duplicate folding that skips pairs too far apart to be copies) against
+ * the code it replaced (per-slot score bound, every pair compared), in one process over the
+ * same index and queries, so the ratio holds on a noisy machine. Every query's results are also
+ * compared (ids, scores, reasons) between the two: any difference fails the run.
  *
- *   npx tsx benchmarks/query-pruning.ts                         # 19,043 Reuters and 100,000 scale
+ *   npm run bench:query-pruning                                 # 19,043 Reuters and 100,000 scale
  *   npx tsx benchmarks/query-pruning.ts --sizes 19043 --queries 500
  *
  * Options: --sizes (19043 is the Reuters speed corpus, any other size the scale corpus of
