@@ -80,6 +80,8 @@ export class QueryEngine {
   private wholesale = false
   /** Whether the entity accumulator holds anything to clear. */
   private entitiesUsed = false
+  /** Whether the tag accumulator holds anything to clear. */
+  private tagsUsed = false
   /**
    * Whether unpruned, untagged queries take the one-scan path. Always true in use; tests switch
    * it off to hold that path to the general one. @internal
@@ -143,11 +145,13 @@ export class QueryEngine {
     // A signal with no weight can neither score nor usefully select a candidate: skip its postings.
     this.entitiesUsed = active.entities > 0
     if (this.entitiesUsed) this.accumulateField(this.store.entities, profile.entities, this.accEntities)
-    if (active.tags > 0) this.accumulateField(this.store.tags, profile.tags, this.accTags)
+    this.tagsUsed = active.tags > 0
+    if (this.tagsUsed) this.accumulateField(this.store.tags, profile.tags, this.accTags)
     const filtered = hasFilters(q)
-    // The common case (no pruning, no tags): candidates come straight from one scan of the
-    // accumulators, which are cleared wholesale afterwards, with no touched list at all.
-    this.wholesale = this.oneScan && selected === nTerms && active.tags === 0
+    // The common case (no candidate-term pruning): candidates come straight from one scan of the
+    // accumulators, which are cleared wholesale afterwards, with no touched list at all. Tagged
+    // queries take it with `pruning` on (off, they take the general path, as they used to).
+    this.wholesale = this.oneScan && selected === nTerms && (active.tags === 0 || this.pruning)
     if (!this.wholesale) this.gatherTouched()
     // Build result objects only for the best few; widen when duplicate folding used them up.
     const want = q.diversity > 0 ? q.k * 4 : q.k
@@ -217,7 +221,7 @@ export class QueryEngine {
 
   /**
    * The wholesale case in one pass over the accumulators: scores every slot other than the
-   * query's with a non-zero text or entity sum (as {@link scoreOf} would) and shortlists each
+   * query's with a non-zero text, entity or tag sum (as {@link scoreOf} would) and shortlists each
    * slot that reaches the running `limit`-th best score and passes the filters, so the best
    * `limit` that pass (ties included) are all on the shortlist, and when fewer than `limit`
    * qualify, all of them are. A min-heap of `limit` scores keeps that threshold; in random order
@@ -226,7 +230,7 @@ export class QueryEngine {
    * the slots that reach it.
    */
   private scanTop(profile: QueryProfile, active: SignalWeights, q: ResolvedQueryOptions, filtered: boolean, limit: number): void {
-    const { accText, accEntities, scores, shortlist } = this
+    const { accText, accEntities, accTags, scores, shortlist } = this
     const heap = this.heapOf(limit)
     const self = profile.slot
     const capacity = this.store.capacity
@@ -235,18 +239,24 @@ export class QueryEngine {
     let threshold = lowest
     let size = 0
     let listed = 0
-    const textOnly = active.entities === 0 && active.time === 0 && active.embedding === 0
+    const textOnly = active.entities === 0 && active.time === 0 && active.embedding === 0 && active.tags === 0
     if (textOnly && self >= 0) accText[self] = 0 // never the query itself; cleared afterwards anyway
     const textNorms = this.textNorms
     const withEntities = this.entitiesUsed
+    const withTags = this.tagsUsed
     // Text and time only: a slot's score is at most what its text allows with time closeness 1,
     // so a slot whose bound misses the running threshold is skipped without reading its date.
-    const timeBound = !textOnly && active.text > 0 && active.entities === 0 && active.embedding === 0 && active.tags === 0
-    const { text: wt, time: wtime } = active
+    // Tags are gated context like time, with values at most 1: they join its weight in the bound.
+    const timeBound = !textOnly && active.text > 0 && active.entities === 0 && active.embedding === 0
+    const { text: wt } = active
+    const wtime = active.time + active.tags
     const gate = q.contextGate
     // The cutoff: a slot whose text sum is below cut · its norm cannot reach the threshold, with
     // no division (recomputed when the threshold moves, about limit · ln(n / limit) times).
     const cutting = this.pruning && (timeBound || (textOnly && active.text > 0))
+    // (An article sharing only a tag has text 0: skipped at any cutoff above 0, which is right,
+    // since its content share and so its score are 0 unless the gate is 0, and then the cutoff
+    // is below 0 while the threshold is below what a tag alone can score.)
     let cut = cutting ? textCutoff(threshold, wt, timeBound ? wtime : 0, gate) : -Infinity
     // Pilot: the articles that share the query's rarest terms are scored first, so the threshold
     // starts near its final value instead of climbing from 0 over the scan (which scored about
@@ -285,7 +295,7 @@ export class QueryEngine {
         if (!(score >= threshold)) continue
         if (score > 1) score = 1
       } else {
-        if (((accText[d] as number) === 0 && (!withEntities || (accEntities[d] as number) === 0)) || d === self) continue
+        if (((accText[d] as number) === 0 && (!withEntities || (accEntities[d] as number) === 0) && (!withTags || (accTags[d] as number) === 0)) || d === self) continue
         if (timeBound && !cutting) {
           const text = ratio(accText[d] as number, textNorms[d] as number)
           const w = wtime * contextShare(text, gate)
@@ -684,6 +694,7 @@ export class QueryEngine {
       const capacity = this.store.capacity
       accText.fill(0, 0, capacity)
       if (this.entitiesUsed) accEntities.fill(0, 0, capacity)
+      if (this.tagsUsed) this.accTags.fill(0, 0, capacity)
       this.wholesale = false
     }
     this.shortlistLimit = 0
