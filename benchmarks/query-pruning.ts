@@ -11,7 +11,9 @@
  *   npx tsx benchmarks/query-pruning.ts --sizes 19043 --queries 500
  *
  * Options: --sizes (19043 is the Reuters speed corpus, any other size the scale corpus of
- * benchmarks/lib/scale-corpus.ts; default 19043,100000), --queries N (default 1000), --passes N
+ * benchmarks/lib/scale-corpus.ts; default 19043,100000), --tagged-sizes (the same again with
+ * synthetic tags on every article, one of 40 topics and one of 13 desks by position; tagged
+ * queries took the general path before; default 19043, 0 for none), --queries N (default 1000), --passes N
  * (timed passes per path, default 3), --cache DIR (keep built indexes there as snapshot files
  * and load them on the next run; default: build every time), --no-write.
  *
@@ -33,6 +35,8 @@ const RESULTS_JSON = resolve(projectRoot, 'benchmarks', 'results', 'query-prunin
 
 interface Options {
   sizes: number[]
+  /** Sizes measured again with synthetic tags on every article. */
+  taggedSizes: number[]
   queries: number
   passes: number
   cache: string | undefined
@@ -40,7 +44,7 @@ interface Options {
 }
 
 function parseOptions(argv: readonly string[]): Options {
-  const o: Options = { sizes: [19_043, 100_000], queries: 1000, passes: 3, cache: undefined, write: true }
+  const o: Options = { sizes: [19_043, 100_000], taggedSizes: [19_043], queries: 1000, passes: 3, cache: undefined, write: true }
   const int = (flag: string, value: string | undefined): number => {
     const n = Number(value)
     if (!Number.isSafeInteger(n) || n <= 0) throw new Error(`${flag} expects a positive integer, got ${JSON.stringify(value)}`)
@@ -51,6 +55,7 @@ function parseOptions(argv: readonly string[]): Options {
     const value = argv[i + 1]
     switch (flag) {
       case '--sizes': o.sizes = (value ?? '').split(',').map((v) => int(flag, v)); i++; break
+      case '--tagged-sizes': o.taggedSizes = value === '0' ? [] : (value ?? '').split(',').map((v) => int(flag, v)); i++; break
       case '--queries': o.queries = int(flag, value); i++; break
       case '--passes': o.passes = int(flag, value); i++; break
       case '--cache': o.cache = value; i++; break
@@ -64,19 +69,28 @@ function parseOptions(argv: readonly string[]): Options {
 const REUTERS_SIZE = 19_043
 
 /** The index of one size: loaded from the cache when there, else built (and cached when asked). */
-async function indexOf(size: number, o: Options): Promise<{ index: RelatedIndex; ids: string[]; corpus: string } | string> {
-  const corpus = size === REUTERS_SIZE ? 'reuters21578-all' : 'scale'
+/**
+ * Synthetic editor tags for the tagged run (the corpora have none): one of 40 topics and one of
+ * 13 desks by position, so a query shares a tag with about one article in ten.
+ */
+function syntheticTags(position: number): string[] {
+  return [`topic-${position % 40}`, `desk-${(position * 7) % 13}`]
+}
+
+async function indexOf(size: number, o: Options, tagged = false): Promise<{ index: RelatedIndex; ids: string[]; corpus: string } | string> {
+  const corpus = (size === REUTERS_SIZE ? 'reuters21578-all' : 'scale') + (tagged ? '+tags' : '')
   const file = o.cache === undefined ? undefined : resolve(o.cache, `query-pruning-${corpus}-${size}.snapshot`)
   let ids: string[]
   let build: () => Promise<RelatedIndex>
-  if (corpus === 'scale') {
+  if (corpus.startsWith('scale')) {
     const loaded = await loadScaleSources()
     if (loaded.sources === undefined) return loaded.message
     const sources = loaded.sources
     ids = Array.from({ length: size }, (_, i) => `s${i}`)
     build = async () => {
       const index = new RelatedIndex()
-      await index.addStream(scaleArticles(sources, { count: size }))
+      const articles = scaleArticles(sources, { count: size })
+      await index.addStream(tagged ? (function* () { let i = 0; for (const a of articles) yield { ...a, tags: syntheticTags(i++) } })() : articles)
       return index
     }
   } else {
@@ -86,7 +100,7 @@ async function indexOf(size: number, o: Options): Promise<{ index: RelatedIndex;
     ids = articles.map((a) => a.id)
     build = async () => {
       const index = new RelatedIndex()
-      index.addAll(articles)
+      index.addAll(tagged ? articles.map((a, i) => ({ ...a, tags: syntheticTags(i) })) : articles)
       return index
     }
   }
@@ -117,8 +131,8 @@ function summary(ms: readonly number[]): PathLatency {
   }
 }
 
-async function measure(size: number, o: Options): Promise<Record<string, unknown> | undefined> {
-  const got = await indexOf(size, o)
+async function measure(size: number, o: Options, tagged = false): Promise<Record<string, unknown> | undefined> {
+  const got = await indexOf(size, o, tagged)
   if (typeof got === 'string') {
     console.log(`Skipping ${size}: ${got}`)
     return undefined
@@ -179,6 +193,11 @@ async function main(): Promise<void> {
   const results: Array<Record<string, unknown>> = []
   for (const size of o.sizes) {
     const r = await measure(size, o)
+    if (r !== undefined) results.push(r)
+  }
+  // Tagged queries: with pruning off they take the general path (every touched article scored).
+  for (const size of o.taggedSizes) {
+    const r = await measure(size, o, true)
     if (r !== undefined) results.push(r)
   }
   if (results.some((r) => (r.differing as number) > 0)) {
