@@ -225,9 +225,9 @@ export class QueryEngine {
    * slot that reaches the running `limit`-th best score and passes the filters, so the best
    * `limit` that pass (ties included) are all on the shortlist, and when fewer than `limit`
    * qualify, all of them are. A min-heap of `limit` scores keeps that threshold; in random order
-   * only about `limit · ln(n / limit)` slots reach it, so the loop is mostly one division and one
-   * well-predicted comparison, and filters (a `Set` lookup, the caller's callback) run only for
-   * the slots that reach it.
+   * only about `limit · ln(n / limit)` slots reach it, so the loop is mostly one multiplication
+   * and one well-predicted comparison against a text cutoff (see {@link textCutoff}), and
+   * filters (a `Set` lookup, the caller's callback) run only for the slots that reach it.
    */
   private scanTop(profile: QueryProfile, active: SignalWeights, q: ResolvedQueryOptions, filtered: boolean, limit: number): void {
     const { accText, accEntities, accTags, scores, shortlist } = this
