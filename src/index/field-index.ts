@@ -560,9 +560,10 @@ export class FieldIndex {
     let id = this.vocabulary.get(term)
     if (id === undefined) {
       id = this.freeTerms.length > 0 ? (this.freeTerms.pop() as number) : this.terms.length
-      this.vocabulary.set(term, id)
-      if (id === this.terms.length) this.terms.push(term)
-      else this.terms[id] = term
+      const own = ownString(term)
+      this.vocabulary.set(own, id)
+      if (id === this.terms.length) this.terms.push(own)
+      else this.terms[id] = own
       this.postings.ensureList(id)
       this.reserveTerms(id + 1)
     }
@@ -595,8 +596,9 @@ export class FieldIndex {
       }
     }
     const f = this.freeForms.length > 0 ? (this.freeForms.pop() as number) : this.formText.length
-    if (f === this.formText.length) this.formText.push(shown)
-    else this.formText[f] = shown
+    const own = ownString(shown)
+    if (f === this.formText.length) this.formText.push(own)
+    else this.formText[f] = own
     if (f >= this.formCount.length) {
       this.formCount = grow(this.formCount, this.formCount.length * 2)
       this.formNext = grow(this.formNext, this.formNext.length * 2)
@@ -701,6 +703,16 @@ export class FieldIndex {
     }
     this.statsFresh = true
   }
+}
+
+/**
+ * A copy of `text` that holds no other string. A display form (or a term) is a substring of the
+ * analysed text, and V8 keeps a substring of 13 or more characters as a slice that holds its whole
+ * parent alive: keeping the form kept the article's cleaned text (about 500 bytes an article at
+ * 20,000 articles). Copied only when a form is new.
+ */
+function ownString(text: string): string {
+  return text.length < 13 ? text : (JSON.parse(JSON.stringify(text)) as string)
 }
 
 function growFilled(array: Int32Array, size: number): Int32Array {
