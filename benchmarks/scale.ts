@@ -24,11 +24,10 @@
  */
 import { spawnSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { readFile, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { RelatedIndex, createRelatedPool, type Draft } from '../src/index.js'
+import { MAX_SNAPSHOT_FILE_BYTES, RelatedIndex, createRelatedPool, loadSnapshotFile, saveSnapshotFile, type Draft } from '../src/index.js'
 import type { RankerArticle } from './lib/datasets.js'
 import { projectRoot } from './lib/paths.js'
 import { SCALE_SEED, SCALE_SOURCE_CORPUS, loadScaleSources, scaleArticles, type ScaleSource } from './lib/scale-corpus.js'
@@ -199,12 +198,13 @@ async function measureOurs(sources: readonly ScaleSource[], n: number, o: Option
     start = performance.now()
     const bytes = index.serialize()
     const serializeMs = performance.now() - start
-    await writeFile(file, bytes)
+    start = performance.now()
+    await saveSnapshotFile(index, file)
     const saveMs = performance.now() - start
     const snapshotBytes = bytes.length
     const check = queryIds.slice(0, 5).map((id) => index.related(id, { k: K }).map((r) => r.id).join(','))
     start = performance.now()
-    const loaded = RelatedIndex.deserialize(await readFile(file))
+    const loaded = await loadSnapshotFile(file, { maxSnapshotBytes: MAX_SNAPSHOT_FILE_BYTES })
     const loadMs = performance.now() - start
     start = performance.now()
     loaded.related(queryIds[1] as string, { k: K })
@@ -411,7 +411,7 @@ const DEFINITIONS: Record<string, string> = {
   relatedTo: 'relatedTo(draft, {k:10}) on articles generated past the end of the corpus (analysis included)',
   affectedBy: 'affectedBy(id, {k:10}) on the first ids of the related sample, one timed pass, as many as fit in the --affected-seconds budget (the count is in scale.json)',
   relatedAll: 'relatedAll({ids: seeded sample, k:10}) on the main thread, then the same ids on a RelatedPool of --threads worker threads loaded from the snapshot bytes (pool start not included in the rate; results checked identical); whole-archive minutes = size / rate',
-  snapshot: 'serialize + writeFile (save), readFile + deserialize (load) through a temporary file; first query after load is one related() right after deserialize',
+  snapshot: 'saveSnapshotFile (save: streamed in 64 MiB parts, fsync and rename) and loadSnapshotFile (load: read in parts, checksum, decode, idf and norms) through a temporary file; first query after load is one related() right after the load; serialize() (in scale.json) is timed apart, for the worker pool',
   minimal: 'MinimalCosineIndex (benchmarks/lib/speed-baselines.ts) over the same articles: baseline tokens, sublinear tf × smoothed idf, typed-array postings, full accumulator scan; build excludes generating the articles',
 }
 
