@@ -4,8 +4,10 @@
  * file and area (a package, a source folder, V8's garbage collector). A companion of
  * `benchmarks/scale.ts` for explaining a slow build.
  *
- *   npx tsx benchmarks/scale-profile.ts [--size 20000] [--top 30] [--pregenerate] [--write FILE.cpuprofile]
+ *   npx tsx benchmarks/scale-profile.ts [--size 20000] [--top 30] [--threads 1] [--pregenerate] [--write FILE.cpuprofile]
  *
+ * With `--threads N` (> 1) the analysis runs on N worker threads and the profile shows the loading
+ * thread only: generation, the hand-off to and from the threads, storing.
  * `--pregenerate` builds from an array generated before the profile starts, so the generator's
  * time is left out. Exits 0 with a message when the Reuters corpus is absent.
  */
@@ -20,20 +22,21 @@ import { loadScaleSources, scaleArticles } from './lib/scale-corpus.js'
 interface Options {
   size: number
   top: number
+  threads: number
   pregenerate: boolean
   write: string | undefined
 }
 
 function parse(argv: readonly string[]): Options {
-  const o: Options = { size: 20_000, top: 30, pregenerate: false, write: undefined }
+  const o: Options = { size: 20_000, top: 30, threads: 1, pregenerate: false, write: undefined }
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i]
     if (flag === '--pregenerate') o.pregenerate = true
     else if (flag === '--write') o.write = argv[++i]
-    else if (flag === '--size' || flag === '--top') {
+    else if (flag === '--size' || flag === '--top' || flag === '--threads') {
       const n = Number(argv[++i])
       if (!Number.isSafeInteger(n) || n <= 0) throw new Error(`${flag} expects a positive integer`)
-      o[flag === '--size' ? 'size' : 'top'] = n
+      o[flag.slice(2) as 'size' | 'top' | 'threads'] = n
     } else throw new Error(`unknown argument ${JSON.stringify(flag)}; see the header of benchmarks/scale-profile.ts`)
   }
   return o
@@ -96,12 +99,12 @@ async function main(): Promise<void> {
   await post(session, 'Profiler.start')
   const start = performance.now()
   const cpu = process.cpuUsage()
-  await new RelatedIndex().addStream(source)
+  await new RelatedIndex().addStream(source, { threads: o.threads })
   const used = process.cpuUsage(cpu)
   const seconds = (performance.now() - start) / 1000
   const { profile } = await post<{ profile: Profiler.Profile }>(session, 'Profiler.stop')
   session.disconnect()
-  console.log(`addStream of ${o.size} scale articles${o.pregenerate ? ' (pregenerated)' : ''}: ${seconds.toFixed(1)} s wall, ${((used.user + used.system) / 1e6).toFixed(1)} s CPU`)
+  console.log(`addStream of ${o.size} scale articles on ${o.threads} thread(s)${o.pregenerate ? ' (pregenerated)' : ''}: ${seconds.toFixed(1)} s wall, ${((used.user + used.system) / 1e6).toFixed(1)} s CPU`)
   if (o.write !== undefined) writeFileSync(o.write, JSON.stringify(profile))
   summarize(profile, o.top)
 }
