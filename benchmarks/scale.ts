@@ -415,6 +415,7 @@ function markdown(report: Json): string {
     ...Object.entries(report.sizes as Record<string, Json>).map(
       ([size, r]) => `- ${Number(size).toLocaleString('en-US')}: \`${r.run?.command ?? report.command}\`, load average ${r.run?.loadAverage1m ?? report.environment.loadAverage1m} at the start${r.run?.commit === undefined ? '' : `, commit ${r.run.commit}`}`,
     ),
+    '',
     `Corpus: the duplicate-free scaling corpus (seed ${report.settings.seed}) from ${SCALE_SOURCE_CORPUS}; k = ${K}.`,
     '',
     ...rows,
