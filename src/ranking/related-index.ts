@@ -14,7 +14,8 @@ import type { RelatedIndexOptions, RelatedOptions, ResolvedIndexOptions, Resolve
 import { resolveIndexOptions, resolveQueryOptions } from './options.js'
 import type { RelatedResult } from './result.js'
 import type { DeserializeOptions } from '../index/snapshot.js'
-import { readSnapshot, restoreSnapshot, writeSnapshot } from '../index/snapshot.js'
+import type { DecodedSnapshot, SnapshotSource } from '../index/snapshot.js'
+import { readSnapshot, readSnapshotFrom, restoreSnapshot, writeSnapshot, writeSnapshotTo } from '../index/snapshot.js'
 import { sameAnalysisInput, storedFeatures } from '../index/stored-features.js'
 import type { RelatedAllOptions, RelatedEntry } from './batch.js'
 import { iterateSlots, splitBatchOptions } from './batch.js'
@@ -630,9 +631,23 @@ export class RelatedIndex {
    * ```
    */
   serialize(): Uint8Array {
+    return writeSnapshot(this.store, this.snapshotOptions(), LIBRARY_VERSION)
+  }
+
+  /**
+   * The bytes of {@link serialize}, handed to `sink` in parts of about `partBytes` (for
+   * `saveSnapshotFile`): no buffer holds the whole snapshot. `sink` must consume each part
+   * before it returns.
+   * @internal
+   */
+  serializeTo(sink: (part: Uint8Array) => void, partBytes: number): void {
+    this.checkIdle('serialize', true)
+    writeSnapshotTo(this.store, this.snapshotOptions(), LIBRARY_VERSION, sink, partBytes)
+  }
+
+  private snapshotOptions(): RelatedIndexOptions {
     const { analysis, ...rest } = this.resolved
-    const options: RelatedIndexOptions = analysis === undefined ? rest : { ...rest, analysis }
-    return writeSnapshot(this.store, options, LIBRARY_VERSION)
+    return analysis === undefined ? rest : { ...rest, analysis }
   }
 
   /**
@@ -649,7 +664,18 @@ export class RelatedIndex {
    *   checked before anything is allocated.
    */
   static deserialize(bytes: Uint8Array, options: DeserializeOptions = {}): RelatedIndex {
-    const snapshot = readSnapshot(bytes, options)
+    return RelatedIndex.fromSnapshot(readSnapshot(bytes, options))
+  }
+
+  /**
+   * {@link deserialize} from bytes read in parts (for `loadSnapshotFile`), with the same checks.
+   * @internal
+   */
+  static deserializeFrom(source: SnapshotSource, options: DeserializeOptions = {}): RelatedIndex {
+    return RelatedIndex.fromSnapshot(readSnapshotFrom(source, options))
+  }
+
+  private static fromSnapshot(snapshot: DecodedSnapshot): RelatedIndex {
     let index: RelatedIndex
     try {
       index = new RelatedIndex(snapshot.options as RelatedIndexOptions)
