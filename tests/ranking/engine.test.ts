@@ -153,7 +153,7 @@ const timeOptions: fc.Arbitrary<RelatedOptions> = fc.record({
   minScore: fc.constantFrom(0, 0.05, 0.2),
   foldDuplicates: fc.boolean(),
   diversity: fc.constantFrom(0, 0.3),
-  weights: fc.record({ text: fc.constantFrom(1, 0.5, 2), time: fc.constantFrom(0, 0.25, 1, 4), embedding: fc.constantFrom(0, 0.5, 2) }),
+  weights: fc.record({ text: fc.constantFrom(1, 0.5, 2, 0), entities: fc.constantFrom(0, 0, 0.25, 1), time: fc.constantFrom(0, 0.25, 1, 4), embedding: fc.constantFrom(0, 0.5, 2) }),
   contextGate: fc.constantFrom(0, 0.05, 0.5, 1),
   halfLifeDays: fc.constantFrom(1, 7, 365),
   newerHalfLifeDays: fc.constantFrom(undefined, 2),
@@ -162,7 +162,7 @@ const timeOptions: fc.Arbitrary<RelatedOptions> = fc.record({
 })
 
 describe('text cutoff of the one-scan path', () => {
-  it('gives exactly the answer of the per-slot bound for any time and embedding weight, gate, decay, k, minScore, filter and duplicate threshold', () => {
+  it('gives exactly the answer of the per-slot bound for any text, entity, time and embedding weight, gate, decay, k, minScore, filter and duplicate threshold', () => {
     fc.assert(
       fc.property(corpusWithCopies(30, 6), timeOptions, fc.constantFrom(1, 0.9, 0.5), (articles, raw, duplicateThreshold) => {
         const options = Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined)) as RelatedOptions
