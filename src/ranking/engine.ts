@@ -253,7 +253,7 @@ export class QueryEngine {
     const wtime = active.time + active.tags
     // With entities the bound is on the content similarity (the weighted mean of text and
     // entities) instead: a slot with no entity match is cut by its text sum alone, one with a
-    // match by its content, computed (see `contentCut`).
+    // match by its content, computed (see `textCutOf`).
     const entityBound = this.pruning && active.entities > 0 && active.text + active.entities > 0
     const wemb = timeBound || entityBound ? active.embedding : 0
     const contentWeight = entityBound ? wt + active.entities : wt
