@@ -883,7 +883,7 @@ function pairContextShare(active: SignalWeights, text: number, entities: number,
 }
 
 /** Rounding allowance of the duplicate threshold: far above a cosine's rounding error, far below any real difference (and inside `affectedBy`'s margin). */
-const COPY_ROUNDING = 1e-12
+export const COPY_ROUNDING = 1e-12
 
 /** The pilot of `scanTop` lists up to this many times its `limit` slots. */
 const PILOT_SLOTS = 4
