@@ -225,6 +225,7 @@ describe('tagged queries on the one-scan path', () => {
     .array(
       fc.record({
         pool: fc.integer({ min: 0, max: 1 }),
+        name: fc.option(fc.constantFrom('Kyiv', 'Marseille', 'Andrew Bailey', 'Nato'), { nil: undefined }),
         words: fc.array(fc.integer({ min: 0, max: 7 }), { minLength: 2, maxLength: 12 }),
         tags: fc.option(fc.uniqueArray(fc.constantFrom('Ukraine war', 'Tariffs', 'Energy', 'Courts', 'Weather'), { minLength: 1, maxLength: 2 }), { nil: undefined }),
         publishedAt: fc.option(fc.integer({ min: 0, max: 30 }).map((d) => new Date(Date.UTC(2025, 0, 1 + d)).toISOString()), { nil: undefined }),
@@ -233,10 +234,10 @@ describe('tagged queries on the one-scan path', () => {
       { minLength: 2, maxLength: 40 },
     )
     .map((items) =>
-      items.flatMap(({ pool, words, tags, publishedAt, copies }, i) =>
+      items.flatMap(({ pool, name, words, tags, publishedAt, copies }, i) =>
         Array.from({ length: copies }, (_, c): Article => {
           const text = words.map((w) => (pools[pool] as string[])[w]).join(' ')
-          return { id: `t${i}-${c}`, title: text.split(' ').slice(0, 2).join(' '), body: `${text}.`, ...(tags === undefined ? {} : { tags }), ...(publishedAt === undefined ? {} : { publishedAt }) }
+          return { id: `t${i}-${c}`, title: text.split(' ').slice(0, 2).join(' '), body: `${name === undefined ? '' : `${name} said `}${text}.`, ...(tags === undefined ? {} : { tags }), ...(publishedAt === undefined ? {} : { publishedAt }) }
         }),
       ),
     )
@@ -244,11 +245,12 @@ describe('tagged queries on the one-scan path', () => {
     k: fc.integer({ min: 1, max: 6 }),
     minScore: fc.constantFrom(0, 0.1),
     foldDuplicates: fc.boolean(),
-    weights: fc.record({ tags: fc.constantFrom(0.5, 1, 3), time: fc.constantFrom(0, 1) }),
+    diversity: fc.constantFrom(0, 0.3),
+    weights: fc.record({ tags: fc.constantFrom(0.5, 1, 3), time: fc.constantFrom(0, 1), entities: fc.constantFrom(0, 0.5) }),
     contextGate: fc.constantFrom(0, 0.5),
   })
 
-  it('gives exactly the answer of the general path, for any tag and time weight, gate, k, minScore and filter', () => {
+  it('gives exactly the answer of the general path, for any tag, time and entity weight, gate, k, minScore, diversity and filter', () => {
     fc.assert(
       fc.property(tagged, options, (articles, o) => {
         const index = new RelatedIndex()
