@@ -142,8 +142,14 @@ class ListPool {
     }
   }
 
-  /** Rewrites every list with no spare room into arrays of exactly the live size (after a bulk load). */
-  trim(): void {
+  /**
+   * Rewrites every list with no spare room into arrays of exactly the live size, and the per-list
+   * arrays at `lists` (the lists in use), after a bulk load.
+   */
+  trim(lists = this.start.length): void {
+    this.start = fit(this.start, lists)
+    this.length = fit(this.length, lists)
+    this.capacity = fit(this.capacity, lists)
     let live = 0
     for (let list = 0; list < this.start.length; list++) {
       this.capacity[list] = this.length[list] as number
@@ -175,6 +181,15 @@ class ListPool {
     this.end = end
     this.garbage = 0
   }
+}
+
+/**
+ * The array cut to `size` entries (at least 64) in a buffer of its own, when it is longer:
+ * arrays grown by doubling are up to twice what they hold. Later growth doubles from there.
+ */
+function fit<T extends Int32Array | Int16Array | Float64Array>(array: T, size: number): T {
+  const keep = Math.max(64, size)
+  return array.length > keep ? (array.slice(0, keep) as T) : array
 }
 
 function grow<T extends Int32Array | Float32Array | Float64Array>(array: T, size: number): T {
@@ -564,10 +579,20 @@ export class FieldIndex {
     this.restore(terms, { lengths, ids, tfs, formIds, forms })
   }
 
-  /** Releases spare room in both pools; worth it after adding many documents at once. */
+  /** Releases spare room in the pools and the per-term and per-slot arrays; worth it after adding many documents at once. */
   trim(): void {
-    this.postings.trim()
-    this.forward.trim()
+    const terms = this.terms.length
+    const forms = this.formText.length
+    this.postings.trim(terms)
+    this.forward.trim(this.slotCount)
+    this.df = fit(this.df, terms)
+    this.firstForm = fit(this.firstForm, terms)
+    this.bestForm = fit(this.bestForm, terms)
+    this.formCount = fit(this.formCount, forms)
+    this.formNext = fit(this.formNext, forms)
+    this.idfCache = fit(this.idfCache, terms)
+    this.norms = fit(this.norms, this.slotCount)
+    this.tfExponent = fit(this.tfExponent, this.slotCount)
   }
 
   private setTfExponent(slot: number, maxTf: number): void {
