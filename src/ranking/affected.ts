@@ -1,6 +1,7 @@
 import type { FieldIndex } from '../index/field-index.js'
 import { clamp01 } from '../index/field-index.js'
 import type { ArticleStore } from '../index/store.js'
+import { witnessMemory, type DriftBound, type WitnessMemory } from './affected-memory.js'
 import type { QueryEngine } from './engine.js'
 import { embeddingSimilarity } from './embedding-similarity.js'
 import type { ResolvedIndexOptions, ResolvedQueryOptions } from './options.js'
@@ -15,20 +16,30 @@ import { contextShare, timeCloseness } from './signals.js'
  *
  * 1. One pass over N's postings gives, for every neighbour X, the score N has in X's ranking
  *    (`s(X, N)`, computed from X's side: X's active signals, X's time as the reference).
- * 2. A few pivot articles P (N's best neighbours, which resemble the neighbours that matter, and a
- *    spread of others for the rest) each take one pass too, giving `s(X, P)` for every X. A pivot
- *    that beats N in X's ranking by a margin is a *witness* that X's list is full without N.
- * 3. X with `k` witnesses cannot list N: the witnesses rank above N, and with duplicate folding
- *    on, pivots are chosen pairwise less similar than `2·t² − 1` (t: `duplicateThreshold`), so
- *    no two of them can fold into one kept result (two texts within angle `acos t` of one result
- *    are within `2·acos t` of each other), nor can one be a copy of X (text cosine < t). So at
- *    least `k` kept results rank above N and the list is full before N is reached.
- * 4. Every other neighbour is decided by running its query: exact by construction.
+ * 2. A *witness* for X is an article that beats N in X's ranking by a margin. X with `k`
+ *    witnesses cannot list N: the witnesses rank above N, and with duplicate folding on, they
+ *    are pairwise less similar than `2·t² − 1` (t: `duplicateThreshold`), so no two of them can
+ *    fold into one kept result (two texts within angle `acos t` of one result are within
+ *    `2·acos t` of each other), nor can one be a copy of X (text cosine < t). So at least `k`
+ *    kept results rank above N and the list is full before N is reached.
+ * 3. The witness memory (`affected-memory.ts`) holds, from earlier calls, `k` witnesses per
+ *    article and a lower bound on their scores then; a proven bound on how far any score can
+ *    have drifted since turns it into a bound now. X whose bound beats `s(X, N)` is settled in
+ *    O(k), with no scoring: after the first call, nearly every neighbour.
+ * 4. The rest rescore their remembered witnesses (k pair scores), then search for better ones
+ *    among the articles sharing their strongest terms (a few dozen pair scores).
+ * 5. Every other neighbour is decided by running its query: exact by construction.
+ *
+ * Steps 4 and 5 remember the strongest witnesses they saw (a query's own results, the search's
+ * best `k`), so an article needs work again only when a new article comes close to its list.
+ * The first call on an archive fills the memory, at the cost of a search per neighbour.
  *
  * The margin (1e-9) covers the last-bit differences between a score summed from N's side and
- * the engine's, which sums from X's side; near-ties simply go to step 4. Steps 1–3 need the
+ * the engine's, which sums from X's side; near-ties simply go to step 5. Steps 2–4 need the
  * ranking to be an exact top by score, so an index that prunes candidates (`candidateTerms`
- * finite) and queries with `diversity` use step 4 for every neighbour.
+ * finite) and queries with `diversity` use step 5 for every neighbour. With embeddings stored
+ * and weighted no drift bound is proven, so step 3 is skipped (step 4 still starts from the
+ * remembered witnesses).
  *
  * The pair score below mirrors `QueryEngine.scoreOf`; `tests/ranking/affected.test.ts` holds
  * the two together by comparing with brute force under several weightings.
@@ -40,107 +51,79 @@ export function affectedSlots(
   slot: number,
   q: ResolvedQueryOptions,
 ): number[] {
-  const cache = witnessCache(store, q.k)
-  const verify = (x: number): boolean => listsSlot(store, engine, x, slot, q, cache)
-  if (options.candidateTerms !== Infinity || q.diversity > 0) return engine.neighbours(slot).filter(verify)
-  const scorer = new PairScorer(store, options, q)
+  const memory = witnessMemory(store, q.k)
+  memory.begin(store)
   const k = q.k
   const threshold = options.duplicateThreshold
   const fold = q.foldDuplicates
-  // Pivots must be pairwise below this text cosine for their witnesses to count separately.
-  const apart = fold ? 2 * threshold * threshold - 1 - MARGIN : Infinity
+  // Witnesses must be pairwise below `apart` in text cosine to count separately, and below
+  // `copyLimit` against X.
+  const limits: FoldLimits = {
+    fold,
+    apart: fold ? 2 * threshold * threshold - 1 - MARGIN : Infinity,
+    copyLimit: fold ? threshold - 2 * MARGIN : Infinity,
+  }
+  const verify = (x: number): boolean => listsSlot(store, engine, x, slot, q, memory, limits)
+  if (options.candidateTerms !== Infinity || q.diversity > 0) return engine.neighbours(slot).filter(verify)
+  const scorer = new PairScorer(store, options, q)
+  const drift = memory.driftBound(store, q)
 
-  // Step 1: N's score in each neighbour's ranking.
+  // Step 1: N's score in each neighbour's ranking; step 3 as each is scored.
   const neighbours = scorer.scoreAll(slot)
-  const capacity = store.capacity
-  const scoreOfN = new Float64Array(capacity)
-  const textOfN = new Float64Array(capacity)
+  const scoreOfN = new Float64Array(store.capacity)
   const open: number[] = []
   for (const x of neighbours) {
     const s = scorer.score[x] as number
-    const text = scorer.text[x] as number
     if (!(s > 0 && s >= q.minScore)) continue
     // N is a copy of X: the list skips it.
-    if (fold && text >= threshold + MARGIN) continue
+    if (fold && (scorer.text[x] as number) >= threshold + MARGIN) continue
+    if (drift !== undefined && memory.rulesOut(x, slot, s, drift)) continue
     scoreOfN[x] = s
-    textOfN[x] = text
     open.push(x)
   }
   scorer.clear()
-  if (open.length <= k * DIRECT_FACTOR) return open.filter(verify).sort((a, b) => a - b)
 
-
-  // Steps 2 and 3: pivots until the open neighbours are few or pivots stop paying for themselves.
-  const witnesses = new Uint16Array(capacity)
-  const pivots: number[] = []
-  const isPivot = new Uint8Array(capacity)
-  const farApart = (p: number): boolean => apart === Infinity || pivots.every((other) => store.text.cosine(p, other) < apart)
-  const candidates = pivotCandidates(store, open, scoreOfN, slot)
-  let remaining = open
-  const recent: number[] = []
-  for (let c = 0; c < candidates.length && pivots.length < MAX_PIVOTS; c++) {
-    const p = candidates[c] as number
-    if (isPivot[p] === 1 || p === slot || !farApart(p)) continue
-    pivots.push(p)
-    isPivot[p] = 1
-    scorer.scoreAll(p)
-    const next: number[] = []
-    for (const x of remaining) {
-      if (x !== p) {
-        const s = scorer.score[x] as number
-        // Only a slot the pivot's pass touched has a score this pass.
-        if (scorer.touchedBy(x) && s > (scoreOfN[x] as number) + MARGIN && (!fold || (scorer.text[x] as number) < threshold - MARGIN)) {
-          const w = (witnesses[x] as number) + 1
-          witnesses[x] = w
-          if (w >= k) continue
-        }
-      }
-      next.push(x)
-    }
-    scorer.clear()
-    recent.push(remaining.length - next.length)
-    remaining = next
-    // A pivot pass costs about one query, or a few hundred searches of step 3b: stop when the
-    // last few pivots ruled out too few neighbours to pay for themselves.
-    if (pivots.length >= k + PIVOT_WINDOW && recent.slice(-PIVOT_WINDOW).reduce((a, b) => a + b, 0) < PIVOT_WORTH * PIVOT_WINDOW) break
-  }
-  // Step 3b: the neighbours left look for witnesses among their own best-matching articles.
-  const search = new WitnessSearch(store, cache, scorer, k, threshold, fold, apart)
-  remaining = remaining.filter((x) => !search.full(x, slot, scoreOfN[x] as number))
   // Step 4.
+  const search = new WitnessSearch(store, memory, drift, scorer, k, limits)
+  const remaining = open.filter((x) => !search.fromMemory(x, slot, scoreOfN[x] as number) && !search.full(x, slot, scoreOfN[x] as number))
+  // Step 5.
   return remaining.filter(verify).sort((a, b) => a - b)
 }
 
 const MARGIN = 1e-9
-/** With this few open neighbours per result slot, running their queries is cheaper than pivots. */
-const DIRECT_FACTOR = 2
-const MAX_PIVOTS = 256
-/** Pivots stop when the last `PIVOT_WINDOW` ruled out fewer than `PIVOT_WORTH` neighbours each on average. */
-const PIVOT_WINDOW = 4
-const PIVOT_WORTH = 200
-/** Step 3b reads the postings of a neighbour's strongest terms up to this many, and scores this many best-matching articles per witness needed. */
+/** The search reads the postings of a neighbour's strongest terms up to this many, and scores this many best-matching articles per witness needed. */
 const SEARCH_POSTINGS = 4000
 const SEARCH_PER_WITNESS = 3
+/** A list whose results hold fewer than `k` usable witnesses is widened to this many times `k` for more. */
+const WIDEN_FOR_WITNESSES = 3
+
+/** What folding demands of a witness set (see {@link affectedSlots}); the limits are Infinity with folding off. */
+interface FoldLimits {
+  fold: boolean
+  /** Witnesses pairwise below this text cosine. */
+  apart: number
+  /** Each witness below this text cosine with X. */
+  copyLimit: number
+}
 
 /**
- * Looks for `k` witnesses of one article x among the articles that share its strongest terms:
- * their partial dot products pick the likeliest, whose full pair scores are then computed.
+ * Looks for `k` witnesses of one article x: first the ones it had last time, rescored; then the
+ * best of the articles that share its strongest terms (their partial dot products pick the
+ * likeliest, whose full pair scores are then computed).
  */
 class WitnessSearch {
   private readonly acc: Float64Array
   private readonly seen: Uint8Array
   private readonly touched: Int32Array
-  private readonly order: number[] = []
   private heap = new Int32Array(0)
 
   constructor(
     private readonly store: ArticleStore,
-    private readonly cache: WitnessCache,
+    private readonly memory: WitnessMemory,
+    private readonly drift: DriftBound | undefined,
     private readonly scorer: PairScorer,
     private readonly k: number,
-    private readonly threshold: number,
-    private readonly fold: boolean,
-    private readonly apart: number,
+    private readonly limits: FoldLimits,
   ) {
     const capacity = store.capacity
     this.acc = new Float64Array(capacity)
@@ -148,32 +131,50 @@ class WitnessSearch {
     this.touched = new Int32Array(capacity)
   }
 
-  /** Whether `k` witnesses show x's list is full without `n`, which scores `scoreOfN` there. */
-  full(x: number, n: number, scoreOfN: number): boolean {
-    const { store, acc, seen, touched } = this
-    const field = store.text
-    const chosen: number[] = []
-    const accept = (y: number): boolean => {
+  /** Whether x's remembered witnesses, rescored now, still show its list is full without `n` (which scores `scoreOfN` there). */
+  fromMemory(x: number, n: number, scoreOfN: number): boolean {
+    const hints = this.memory.hints(x)
+    if (hints.length < this.k || (hints[this.k - 1] as number) < 0) return false
+    const store = this.store
+    const slots: number[] = []
+    const scores: number[] = []
+    let self = 0
+    for (const y of hints) {
+      if (y === n || y === x || store.idAt(y) === undefined) return false
       const { score, text } = this.scorer.pairScore(x, y)
-      if (!(score > scoreOfN + MARGIN)) return false
-      if (this.fold && !(text < this.threshold - MARGIN)) return false
-      if (this.apart !== Infinity && !chosen.every((c) => field.cosine(c, y) < this.apart)) return false
-      chosen.push(y)
-      return true
+      if (!(score > scoreOfN + MARGIN) || (this.limits.fold && !(text < this.limits.copyLimit))) return false
+      slots.push(y)
+      scores.push(score)
+      self = Math.max(self, text)
     }
-    // The witnesses x had last time: rescored now, so only their ids are trusted (any stored
-    // article may serve), and usually enough without a search.
-    const cached = this.cache.of(x)
-    for (const y of cached) if (y !== n && y !== x && store.idAt(y) !== undefined && chosen.length < this.k) accept(y)
-    if (chosen.length >= this.k) return true
+    let pair = 0
+    if (this.limits.apart !== Infinity) {
+      // The set's remembered spread, drifted, when it is intact; else measured.
+      pair = this.memory.pairCosineNow(x, this.drift)
+      if (!(pair < this.limits.apart)) {
+        pair = spread(store.text, slots)
+        if (!(pair < this.limits.apart)) return false
+      }
+    }
+    this.memory.offer(x, slots, scores, self, pair, this.limits.copyLimit, this.limits.apart)
+    return true
+  }
+
+  /**
+   * Whether `k` witnesses among the articles sharing x's strongest terms show x's list is full
+   * without `n`. The best `k` found are remembered either way.
+   */
+  full(x: number, n: number, scoreOfN: number): boolean {
+    const { store, acc, seen, touched, k } = this
+    const field = store.text
     const idf = field.idf()
     const { terms, tfs } = field.forwardList(x)
-    const order = this.order
-    order.length = 0
-    for (let i = 0; i < terms.length; i++) order.push(i)
     const weights = new Float64Array(terms.length)
-    for (let i = 0; i < terms.length; i++) weights[i] = (tfs[i] as number) * (idf[terms[i] as number] as number)
-    const weight = (i: number): number => weights[i] as number
+    const order: number[] = []
+    for (let i = 0; i < terms.length; i++) {
+      weights[i] = (tfs[i] as number) * (idf[terms[i] as number] as number)
+      order.push(i)
+    }
     order.sort((a, b) => (weights[b] as number) - (weights[a] as number))
     let count = 0
     let read = 0
@@ -183,40 +184,60 @@ class WitnessSearch {
       if (read > 0 && read + df > SEARCH_POSTINGS) break
       read += df
       count = field.collect(t, seen, touched, count)
-      field.addPostings(t, weight(i) * (idf[t] as number), acc)
+      field.addPostings(t, (weights[i] as number) * (idf[t] as number), acc)
     }
-    const want = this.k * SEARCH_PER_WITNESS
+    const want = k * SEARCH_PER_WITNESS
     // Copies are skipped below without counting, so keep some spare.
-    const best = this.bestByPartial(count, x, n, 4 * want)
-    let tried = 0
+    const best = this.bestByPartial(count, x, 4 * want)
+    const tried: Array<{ y: number; score: number; text: number }> = []
     let previous = NaN
-    for (let i = 0; i < best.length && tried < want && chosen.length < this.k; i++) {
+    for (let i = 0; i < best.length && tried.length < want; i++) {
       const y = best[i] as number
       // An exact copy of the article just tried has the same partial sum: skip it unscored (any
       // article may be left out; a copy could not count beside its original anyway).
       const partial = acc[y] as number
-      if (partial === previous || chosen.includes(y)) continue
+      if (partial === previous) continue
       previous = partial
-      tried++
-      accept(y)
+      const { score, text } = this.scorer.pairScore(x, y)
+      if (this.limits.fold && !(text < this.limits.copyLimit)) continue
+      tried.push({ y, score, text })
     }
     for (let i = 0; i < count; i++) {
       const y = touched[i] as number
       acc[y] = 0
       seen[y] = 0
     }
-    this.cache.set(x, chosen)
-    return chosen.length >= this.k
+    // The best k, best first, pairwise apart.
+    tried.sort((a, b) => b.score - a.score || a.y - b.y)
+    const slots: number[] = []
+    const scores: number[] = []
+    let self = 0
+    let pair = 0
+    for (const c of tried) {
+      if (slots.length >= k) break
+      if (this.limits.apart !== Infinity) {
+        let most = 0
+        for (const other of slots) most = Math.max(most, fastCosine(field, c.y, other))
+        if (!(most < this.limits.apart)) continue
+        pair = Math.max(pair, most)
+      }
+      slots.push(c.y)
+      scores.push(c.score)
+      self = Math.max(self, c.text)
+    }
+    this.memory.offer(x, slots, scores, self, pair, this.limits.copyLimit, this.limits.apart)
+    // N itself may be among them (it is stored): it cannot witness against itself.
+    return slots.length >= k && !slots.includes(n) && (scores[k - 1] as number) > scoreOfN + MARGIN
   }
 
-  /** The `m` touched slots (not x or n) with the largest partial sums, best first: a min-heap of slots keyed by `acc`. */
-  private bestByPartial(count: number, x: number, n: number, m: number): number[] {
+  /** The `m` touched slots (not x) with the largest partial sums, best first: a min-heap of slots keyed by `acc`. */
+  private bestByPartial(count: number, x: number, m: number): number[] {
     const { acc, touched } = this
     const heap = this.heap.length >= m ? this.heap : (this.heap = new Int32Array(m))
     let size = 0
     for (let i = 0; i < count; i++) {
       const y = touched[i] as number
-      if (y === x || y === n) continue
+      if (y === x) continue
       const v = acc[y] as number
       if (size < m) {
         // Sift up.
@@ -247,138 +268,97 @@ class WitnessSearch {
   }
 }
 
+/** The largest text cosine between two of `slots`. */
+function spread(field: FieldIndex, slots: readonly number[]): number {
+  let most = 0
+  for (let i = 0; i < slots.length; i++) for (let j = i + 1; j < slots.length; j++) most = Math.max(most, fastCosine(field, slots[i] as number, slots[j] as number))
+  return most
+}
+
 /**
  * Whether `x`'s top-k list shows `slot`, as a result or among a result's duplicates. The list's
- * results become x's cached witness candidates for later calls.
+ * results, the strongest witnesses x can have, are remembered for later calls (widened once
+ * when folding rules out too many of them).
  */
-function listsSlot(store: ArticleStore, engine: QueryEngine, x: number, slot: number, q: ResolvedQueryOptions, cache: WitnessCache): boolean {
+function listsSlot(
+  store: ArticleStore,
+  engine: QueryEngine,
+  x: number,
+  slot: number,
+  q: ResolvedQueryOptions,
+  memory: WitnessMemory,
+  limits: FoldLimits,
+): boolean {
   const id = store.idAt(slot) as string
-  const results = engine.run(engine.profileOf(x), q)
-  cache.set(
-    x,
-    results.map((r) => store.slotOf(r.id) as number),
-  )
-  return results.some((r) => r.id === id || r.reasons.duplicates.includes(id))
+  const profile = engine.profileOf(x)
+  const results = engine.run(profile, q)
+  const listed = results.some((r) => r.id === id || r.reasons.duplicates.includes(id))
+  let chosen = witnessesAmong(store, x, results, q.k, limits)
+  if (chosen.slots.length < q.k && results.length >= q.k) chosen = witnessesAmong(store, x, engine.run(profile, { ...q, k: q.k * WIDEN_FOR_WITNESSES }), q.k, limits)
+  memory.offer(x, chosen.slots, chosen.scores, chosen.self, chosen.pair, limits.copyLimit, limits.apart)
+  return listed
 }
 
-/**
- * Per stored slot, up to `k` slots that witnessed for it last time (-1: none). Only a hint:
- * every use rescores them, so a removed, replaced or drifted witness simply fails its check.
- */
-class WitnessCache {
-  private slots = new Int32Array(0)
-
-  constructor(readonly k: number) {}
-
-  of(x: number): Int32Array {
-    const at = x * this.k
-    return at + this.k <= this.slots.length ? this.slots.subarray(at, at + this.k) : EMPTY_SLOTS
-  }
-
-  set(x: number, witnesses: readonly number[]): void {
-    const at = x * this.k
-    if (at + this.k > this.slots.length) {
-      const grown = new Int32Array(Math.max(at + this.k, this.slots.length * 2)).fill(-1)
-      grown.set(this.slots)
-      this.slots = grown
+/** Up to `k` results, best first, pairwise far enough apart (and from the query) to serve as witnesses. */
+function witnessesAmong(
+  store: ArticleStore,
+  x: number,
+  results: ReadonlyArray<{ id: string; score: number }>,
+  k: number,
+  limits: FoldLimits,
+): { slots: number[]; scores: number[]; self: number; pair: number } {
+  const slots: number[] = []
+  const scores: number[] = []
+  let self = 0
+  let pair = 0
+  for (const r of results) {
+    if (slots.length >= k) break
+    const y = store.slotOf(r.id) as number
+    const text = limits.fold ? fastCosine(store.text, x, y) : 0
+    if (limits.fold && !(text < limits.copyLimit)) continue
+    let most = 0
+    if (limits.apart !== Infinity) {
+      for (const c of slots) most = Math.max(most, fastCosine(store.text, c, y))
+      if (!(most < limits.apart)) continue
     }
-    for (let i = 0; i < this.k; i++) this.slots[at + i] = i < witnesses.length ? (witnesses[i] as number) : -1
+    pair = Math.max(pair, most)
+    self = Math.max(self, text)
+    slots.push(y)
+    scores.push(r.score)
   }
-}
-
-const EMPTY_SLOTS = new Int32Array(0)
-
-/** Witness hints by archive, for the `k` of the last call (a call with another `k` starts afresh). */
-const witnessCaches = new WeakMap<ArticleStore, WitnessCache>()
-
-function witnessCache(store: ArticleStore, k: number): WitnessCache {
-  let cache = witnessCaches.get(store)
-  if (cache === undefined || cache.k !== k) {
-    cache = new WitnessCache(k)
-    witnessCaches.set(store, cache)
-  }
-  return cache
+  return { slots, scores, self, pair }
 }
 
 /**
- * Pivot candidates in order of use: the archive's hubs (articles closest to its centroid, which
- * beat an ordinary article in most rankings, so they rule out the many neighbours that share
- * only common words with N) interleaved with N's best neighbours (which resemble the neighbours
- * that matter).
+ * The cosine of two stored documents summed in plain floating point: within about 1e-14 of
+ * `FieldIndex.cosine` (which sums exactly, order-free), far inside the 1e-9 margin every
+ * comparison here keeps, and several times cheaper.
  */
-function pivotCandidates(store: ArticleStore, open: readonly number[], scoreOfN: Float64Array, slot: number): number[] {
-  const hubs = hubsOf(store)
-  const near = topBy(open, scoreOfN, NEAR_CANDIDATES)
-  const out: number[] = []
-  for (let i = 0; i < Math.max(hubs.length, near.length); i++) {
-    if (i < hubs.length) out.push(hubs[i] as number)
-    if (i < near.length) out.push(near[i] as number)
-  }
-  return out.filter((p) => p !== slot && store.idAt(p) !== undefined)
-}
-
-const NEAR_CANDIDATES = 512
-const HUB_CANDIDATES = 512
-
-/** The `m` slots of `slots` with the highest `value`, best first. */
-function topBy(slots: readonly number[], value: Float64Array, m: number): number[] {
-  const best: number[] = []
-  let floor = -Infinity
-  for (const s of slots) {
-    const v = value[s] as number
-    if (best.length >= m && v <= floor) continue
-    best.push(s)
-    if (best.length >= 2 * m) {
-      best.sort((a, b) => (value[b] as number) - (value[a] as number) || a - b)
-      best.length = m
-      floor = value[best[m - 1] as number] as number
-    }
-  }
-  best.sort((a, b) => (value[b] as number) - (value[a] as number) || a - b)
-  return best.slice(0, m)
-}
-
-/** Hubs by archive, recomputed when the archive has changed by more than a tenth since. */
-const hubCache = new WeakMap<ArticleStore, { size: number; changes: number; revision: number; hubs: number[] }>()
-
-/**
- * The articles whose normalised text vectors are closest to the archive's centroid (the sum of
- * all normalised vectors), best first: two passes over the forward lists.
- */
-function hubsOf(store: ArticleStore): number[] {
-  const cached = hubCache.get(store)
-  if (cached !== undefined && Math.abs(store.revision - cached.revision) <= cached.size / 10) return cached.hubs
-  const field = store.text
-  const idf = field.idf()
+function fastCosine(field: FieldIndex, a: number, b: number): number {
   const norms = field.documentNorms()
-  const centroid = new Float64Array(field.vocabularySize)
-  const capacity = store.capacity
-  for (let x = 0; x < capacity; x++) {
-    const norm = norms[x] as number
-    if (!(norm > 0) || store.idAt(x) === undefined) continue
-    const { terms, tfs } = field.forwardList(x)
-    for (let i = 0; i < terms.length; i++) {
-      const t = terms[i] as number
-      centroid[t] = (centroid[t] as number) + ((tfs[i] as number) * (idf[t] as number)) / norm
-    }
+  const na = norms[a] as number
+  const nb = norms[b] as number
+  if (!(na > 0) || !(nb > 0)) return 0
+  const idf = field.idf()
+  const x = field.forwardList(a)
+  const y = field.forwardList(b)
+  const xt = x.terms
+  const yt = y.terms
+  let i = 0
+  let j = 0
+  let dot = 0
+  while (i < xt.length && j < yt.length) {
+    const ta = xt[i] as number
+    const tb = yt[j] as number
+    if (ta === tb) {
+      const w = idf[ta] as number
+      dot += (x.tfs[i] as number) * (y.tfs[j] as number) * w * w
+      i++
+      j++
+    } else if (ta < tb) i++
+    else j++
   }
-  const closeness = new Float64Array(capacity)
-  const all: number[] = []
-  for (let x = 0; x < capacity; x++) {
-    const norm = norms[x] as number
-    if (!(norm > 0) || store.idAt(x) === undefined) continue
-    const { terms, tfs } = field.forwardList(x)
-    let dot = 0
-    for (let i = 0; i < terms.length; i++) {
-      const t = terms[i] as number
-      dot += (tfs[i] as number) * (idf[t] as number) * (centroid[t] as number)
-    }
-    closeness[x] = dot / norm
-    all.push(x)
-  }
-  const hubs = topBy(all, closeness, HUB_CANDIDATES)
-  hubCache.set(store, { size: store.size, changes: 0, revision: store.revision, hubs })
-  return hubs
+  return clamp01(dot / (na * nb))
 }
 
 /**
@@ -453,9 +433,9 @@ class PairScorer {
   pairScore(x: number, p: number): { score: number; text: number } {
     const { store } = this
     const w = this.q.weights
-    const text = store.text.cosine(x, p)
-    const entities = w.entities > 0 ? store.entities.cosine(x, p) : 0
-    const tags = w.tags > 0 ? store.tags.cosine(x, p) : 0
+    const text = fastCosine(store.text, x, p)
+    const entities = w.entities > 0 ? fastCosine(store.entities, x, p) : 0
+    const tags = w.tags > 0 ? fastCosine(store.tags, x, p) : 0
     return { score: this.combine(x, p, text, entities, tags), text }
   }
 

@@ -1,0 +1,371 @@
+import type { Article } from '../article.js'
+import type { FieldIndex } from '../index/field-index.js'
+import type { ArticleStore } from '../index/store.js'
+import type { ResolvedQueryOptions } from './options.js'
+
+/**
+ * What `affectedBy` remembers between calls, so that a call costs a few queries instead of a
+ * pass over every neighbour (see `affected.ts`): for every stored article x, up to `k` *witnesses*
+ * (articles that ranked high in x's list, pairwise far enough apart that no two fold into one
+ * result) and a lower bound `tau` on all their scores when they were established, at an *epoch*
+ * (the number of the call that established them).
+ *
+ * Every change to the archive moves scores a little: the document count is in every idf, and an
+ * added or removed article moves its terms' document frequencies. So a remembered bound is used
+ * only through a provable factor by which any pair's score can have shrunk since its epoch
+ * ({@link DriftBound}). Each call compares every term's document frequency with the last call's
+ * (one pass over the vocabulary) and bounds each idf's change exactly:
+ *
+ * - a term whose df moved enough to matter (a rare term of an added or removed article) *marks*
+ *   the articles that contain it, with a level saying how much it moved;
+ * - every other term moved by a factor within a tight per-call range (the document count alone
+ *   moves an idf by about 1/n).
+ *
+ * A pair of articles, neither marked since the epoch, has all its terms within the tight ranges,
+ * so its score moved by at most their product; a marked pair gets the range of the terms up to
+ * its highest level. An
+ * entry whose article or a witness was removed, replaced or updated since (seen by article
+ * identity: the index stores a fresh frozen object on every add and update) is not used; a
+ * compaction (slots and term ids renumbered) forgets everything.
+ *
+ * Memory: `4k + 48` bytes per slot (witness slots, bound, epoch, fold ratio, pair cosine, change
+ * stamp, four mark stamps), one reference per slot for the article last seen there, and 4 bytes per term of each
+ * field for the last call's document frequencies.
+ */
+export class WitnessMemory {
+  /** Witness slots, `k` per slot (-1: none). Also hints for a new search when the bound fails. */
+  private witnessSlots = new Int32Array(0)
+  /** Lower bound on every witness's score at the epoch (0: fewer than `k` witnesses, no bound). */
+  private tau = new Float64Array(0)
+  /** How close the witnesses came to folding (see {@link offer}); 0 with folding off. */
+  private foldRatio = new Float64Array(0)
+  /** The largest text cosine between two of the witnesses at the epoch (0 with folding off). */
+  private pairCosine = new Float64Array(0)
+  /** Call number the entry was made at (-1: none). */
+  private epoch = new Int32Array(0)
+  /** Call number at which a change to the slot's article was last seen. */
+  private changedAt = new Int32Array(0)
+  /**
+   * Per slot and mark level ℓ (1…{@link MARK_LEVELS}, at `slot · MARK_LEVELS + ℓ − 1`): the call
+   * number at which the slot last held a term whose idf moved by a level-ℓ amount (see {@link MARK_STEPS}).
+   */
+  private markedAt = new Int32Array(0)
+  private seen: Array<Article | undefined> = []
+  private call = 0
+  private compactions = -1
+  /** Per call (a ring of {@link EPOCH_WINDOW}), how far idfs moved since the call before. */
+  private readonly steps: Array<CallStep | undefined> = []
+  private readonly fields: FieldState[] = [new FieldState(), new FieldState(), new FieldState()]
+  private scratchSeen = new Uint8Array(0)
+  private scratchSlots = new Int32Array(0)
+  private drift: DriftBound | undefined
+
+  constructor(readonly k: number) {}
+
+  /**
+   * Starts a call: notes which slots changed since the last one (one pass of reference
+   * comparisons) and how far every idf moved (one pass over each field's vocabulary).
+   */
+  begin(store: ArticleStore): void {
+    if (store.compactionCount !== this.compactions) {
+      // Slots and term ids were renumbered: nothing remembered refers to the right thing any more.
+      this.compactions = store.compactionCount
+      this.witnessSlots = new Int32Array(0)
+      this.tau = new Float64Array(0)
+      this.foldRatio = new Float64Array(0)
+      this.pairCosine = new Float64Array(0)
+      this.epoch = new Int32Array(0)
+      this.changedAt = new Int32Array(0)
+      this.markedAt = new Int32Array(0)
+      this.seen = []
+      this.steps.length = 0
+      for (let i = 0; i < this.fields.length; i++) this.fields[i] = new FieldState()
+    }
+    this.call++
+    this.reserve(store.capacity)
+    const { changedAt, seen, call } = this
+    const capacity = store.capacity
+    for (let s = 0; s < capacity; s++) {
+      const article = store.articleAt(s)
+      if (article !== seen[s]) {
+        seen[s] = article
+        changedAt[s] = call
+      }
+    }
+    const fields = [store.text, store.entities, store.tags]
+    const ranges = fields.map((field, i) => this.step(field, this.fields[i] as FieldState))
+    this.steps[call % EPOCH_WINDOW] = { call, ranges }
+    this.drift = undefined
+  }
+
+  /** The drift bounds of this call, for the signals `q` weights; undefined when no bound is proven for them (stored embeddings, weighted). */
+  driftBound(store: ArticleStore, q: ResolvedQueryOptions): DriftBound | undefined {
+    // An article's embedding is part of it: with none stored now, no unchanged article had one then.
+    if (q.weights.embedding > 0 && store.embeddings.size > 0) return undefined
+    this.drift ??= new DriftBound(q, this.steps, this.call)
+    return this.drift
+  }
+
+  /**
+   * Whether x's remembered witnesses still prove that `n`, which scores `scoreOfN` in x's
+   * ranking, is not in x's list: each scores at least `tau · factor` now, above `scoreOfN` by a
+   * margin, they are still pairwise too far apart to fold (and none a copy of x), and none is n.
+   */
+  rulesOut(x: number, n: number, scoreOfN: number, drift: DriftBound): boolean {
+    const e = this.epoch[x] as number
+    if (e < 0 || e <= this.call - EPOCH_WINDOW) return false
+    const tau = this.tau[x] as number
+    if (!(tau > 0) || (this.changedAt[x] as number) > e) return false
+    const { k, changedAt, witnessSlots } = this
+    let level = this.levelSince(x, e)
+    for (let i = x * k; i < x * k + k; i++) {
+      const w = witnessSlots[i] as number
+      if (w === n || (changedAt[w] as number) > e) return false
+      if (level < MARK_LEVELS) level = Math.max(level, this.levelSince(w, e))
+    }
+    const bound = drift.at(e, level)
+    if (!(bound.score * tau - MEMORY_MARGIN > scoreOfN + MEMORY_MARGIN)) return false
+    const ratio = this.foldRatio[x] as number
+    return ratio === 0 || ratio * bound.textGrowth < 1
+  }
+
+  /**
+   * An upper bound on the text cosine between any two of x's remembered witnesses now, when x
+   * and all `k` of them are unchanged since the entry was made; NaN otherwise (or without a
+   * drift bound), and the caller measures the cosines itself.
+   */
+  pairCosineNow(x: number, drift: DriftBound | undefined): number {
+    const e = this.epoch[x] as number
+    if (drift === undefined || e < 0 || e <= this.call - EPOCH_WINDOW || (this.changedAt[x] as number) > e) return NaN
+    const { k, changedAt, witnessSlots } = this
+    let level = this.levelSince(x, e)
+    for (let i = x * k; i < x * k + k; i++) {
+      const w = witnessSlots[i] as number
+      if (w < 0 || (changedAt[w] as number) > e) return NaN
+      level = Math.max(level, this.levelSince(w, e))
+    }
+    return (this.pairCosine[x] as number) * drift.at(e, level).textGrowth
+  }
+
+  /** The highest mark level slot s received after call e (0: none). */
+  private levelSince(s: number, e: number): number {
+    const { markedAt } = this
+    for (let level = MARK_LEVELS; level >= 1; level--) if ((markedAt[s * MARK_LEVELS + level - 1] as number) > e) return level
+    return 0
+  }
+
+  /** x's remembered witness slots (-1 for none), as hints: a caller rescoring them trusts only their ids. */
+  hints(x: number): Int32Array {
+    const at = x * this.k
+    return at + this.k <= this.witnessSlots.length ? this.witnessSlots.subarray(at, at + this.k) : EMPTY_SLOTS
+  }
+
+  /**
+   * Remembers x's witnesses as of this call, unless x already has a stronger set from this call.
+   * `scores` are their scores in x's ranking now; with fewer than `k` of them they are kept as
+   * hints only. `selfCosine` is the largest text cosine of a witness with x and `pairCosine` the
+   * largest between two witnesses; `copyLimit` and `apartLimit` are the bounds those must stay
+   * below (Infinity: folding off).
+   */
+  offer(x: number, witnesses: ArrayLike<number>, scores: ArrayLike<number>, selfCosine: number, pairCosine: number, copyLimit: number, apartLimit: number): void {
+    const { k } = this
+    const count = Math.min(k, witnesses.length)
+    let tau = count >= k ? Infinity : 0
+    for (let i = 0; i < count; i++) tau = Math.min(tau, scores[i] as number)
+    let ratio = 0
+    if (copyLimit !== Infinity) ratio = Math.max(ratio, selfCosine / copyLimit)
+    if (apartLimit !== Infinity && count > 1) ratio = apartLimit > 0 ? Math.max(ratio, pairCosine / apartLimit) : Infinity
+    // A witness set that is already too close to folding proves nothing.
+    if (!(ratio < 1) || !(tau > 0)) tau = 0
+    if (this.epoch[x] === this.call && (this.tau[x] as number) > 0 && (this.tau[x] as number) >= tau) return
+    for (let i = 0; i < k; i++) this.witnessSlots[x * k + i] = i < count ? (witnesses[i] as number) : -1
+    this.tau[x] = tau
+    this.foldRatio[x] = ratio
+    this.pairCosine[x] = pairCosine
+    this.epoch[x] = this.call
+  }
+
+  /**
+   * The idf ranges of one field since the last call, marking the slots that hold a term whose
+   * idf moved by more than the first of {@link MARK_STEPS}. Only terms some document holds at
+   * both calls matter (a pair of unchanged articles shares nothing else), and such a term keeps
+   * its id.
+   */
+  private step(field: FieldIndex, state: FieldState): StepRange {
+    const n0 = state.size
+    const n1 = field.size
+    const vocabulary = field.vocabularySize
+    const previous = state.df
+    const first = state.call === 0
+    const df = new Int32Array(vocabulary)
+    for (let t = 0; t < vocabulary; t++) df[t] = field.documentFrequency(t)
+    state.df = df
+    state.size = n1
+    state.call = this.call
+    const unknown: StepRange = { lo: new Array<number>(MARK_LEVELS + 1).fill(0), hi: new Array<number>(MARK_LEVELS + 1).fill(Infinity) }
+    if (first || !(n0 >= 1) || !(n1 >= 1)) return unknown
+    const l0 = 1 + Math.log(1 + n0)
+    const l1 = 1 + Math.log(1 + n1)
+    // A term whose df did not move: (l1 − u) / (l0 − u) with u = ln(1 + df), monotone in u, so
+    // its extremes are at df = 1 and df = min(n0, n1).
+    const still = (d: number): number => (l1 - Math.log(1 + d)) / (l0 - Math.log(1 + d))
+    const a = still(1)
+    const b = still(Math.min(n0, n1))
+    // Extremes of the terms of each level alone; made cumulative below.
+    const lo = new Array<number>(MARK_LEVELS + 1).fill(1)
+    const hi = new Array<number>(MARK_LEVELS + 1).fill(1)
+    lo[0] = Math.min(a, b)
+    hi[0] = Math.max(a, b)
+    const { scratchSeen, scratchSlots, markedAt, call } = this
+    const shared = Math.min(vocabulary, previous.length)
+    for (let t = 0; t < shared; t++) {
+      const d0 = previous[t] as number
+      const d1 = df[t] as number
+      if (d0 === d1 || d0 === 0 || d1 === 0) continue
+      const r = (l1 - Math.log(1 + d1)) / (l0 - Math.log(1 + d0))
+      const change = Math.abs(r - 1)
+      let level = 0
+      while (level < MARK_LEVELS && change > (MARK_STEPS[level] as number)) level++
+      if (r < (lo[level] as number)) lo[level] = r
+      if (r > (hi[level] as number)) hi[level] = r
+      if (level === 0) continue
+      // Mark the term's documents with the level (one level at a time, through the scratch marks).
+      const count = field.collect(t, scratchSeen, scratchSlots, 0)
+      for (let i = 0; i < count; i++) {
+        const s = scratchSlots[i] as number
+        markedAt[s * MARK_LEVELS + level - 1] = call
+        scratchSeen[s] = 0
+      }
+    }
+    for (let level = 1; level <= MARK_LEVELS; level++) {
+      lo[level] = Math.min(lo[level] as number, lo[level - 1] as number)
+      hi[level] = Math.max(hi[level] as number, hi[level - 1] as number)
+    }
+    // Rounding of the logarithms: far below the callers' margins, but never trusted to the last bit.
+    return { lo: lo.map((v) => v * (1 - 1e-12)), hi: hi.map((v) => v * (1 + 1e-12)) }
+  }
+
+  private reserve(capacity: number): void {
+    if (this.tau.length >= capacity) return
+    const size = Math.max(capacity, this.tau.length * 2, 64)
+    const grow = <T extends Int32Array | Float64Array>(old: T, make: (n: number) => T, fill: number, per = 1): T => {
+      const next = make(size * per)
+      next.fill(fill)
+      next.set(old)
+      return next
+    }
+    this.witnessSlots = grow(this.witnessSlots, (n) => new Int32Array(n), -1, this.k)
+    this.tau = grow(this.tau, (n) => new Float64Array(n), 0)
+    this.foldRatio = grow(this.foldRatio, (n) => new Float64Array(n), 0)
+    this.pairCosine = grow(this.pairCosine, (n) => new Float64Array(n), 0)
+    this.epoch = grow(this.epoch, (n) => new Int32Array(n), -1)
+    this.changedAt = grow(this.changedAt, (n) => new Int32Array(n), 0)
+    this.markedAt = grow(this.markedAt, (n) => new Int32Array(n), 0, MARK_LEVELS)
+    this.scratchSeen = new Uint8Array(size)
+    this.scratchSlots = new Int32Array(size)
+  }
+}
+
+/** Margin of the remembered bound: covers the rounding between scores summed in different orders. */
+const MEMORY_MARGIN = 1e-9
+/** Entries older than this many calls are not used (and the per-call ranges are a ring of this size). */
+export const EPOCH_WINDOW = 256
+/**
+ * An idf that moved since the last call by a factor further from 1 than `MARK_STEPS[ℓ − 1]` (and
+ * no further than `MARK_STEPS[ℓ]`) marks the articles holding its term with level ℓ. Moves within
+ * the first step are the tight range every pair gets (the document count alone moves an idf by
+ * about 1/n); a level-ℓ pair gets the range of every term up to level ℓ. Rare terms move most and
+ * mark few articles.
+ */
+const MARK_STEPS = [1e-3, 4e-3, 1.6e-2, 6.4e-2]
+const MARK_LEVELS = MARK_STEPS.length
+const EMPTY_SLOTS = new Int32Array(0)
+
+/** One field's document frequencies and document count at the last call. */
+class FieldState {
+  df = new Int32Array(0)
+  size = 0
+  call = 0
+}
+
+/** Each idf of a field whose terms marked up to level ℓ (0: none) moved by a factor in `[lo[ℓ], hi[ℓ]]`. */
+interface StepRange {
+  lo: number[]
+  hi: number[]
+}
+
+interface CallStep {
+  call: number
+  /** Text, entities, tags. */
+  ranges: StepRange[]
+}
+
+/**
+ * How far scores can have moved since an earlier call. Within a field, every idf moved by a
+ * factor in `[lo, hi]` (the product of the per-call ranges since), so a cosine — a ratio of sums
+ * of products of two idfs — moved by a factor in `[(lo/hi)², (hi/lo)²]`. A score is a weighted
+ * mean of cosines, or, with context signals (time, tags), one whose context weights scale with
+ * the content similarity: when every similarity shrinks by at most `f`, the score shrinks by at
+ * most `f`, or `f²` with context (the context weight may shrink by `f` as well, and the weights
+ * may grow by `1/f` where context pulls the mean down).
+ */
+export class DriftBound {
+  private readonly memo = new Map<number, { score: number; textGrowth: number }>()
+
+  constructor(
+    private readonly q: ResolvedQueryOptions,
+    private readonly steps: ReadonlyArray<CallStep | undefined>,
+    private readonly call: number,
+  ) {}
+
+  /**
+   * Factors for pairs of articles unchanged since call `e`: any such pair's score now is at least
+   * `score` times, and its text cosine at most `textGrowth` times, what they were then.
+   * `level`: the highest mark level either article received since.
+   */
+  at(e: number, level: number): { score: number; textGrowth: number } {
+    const key = e * (MARK_LEVELS + 1) + level
+    let bound = this.memo.get(key)
+    if (bound !== undefined) return bound
+    const lo = [1, 1, 1]
+    const hi = [1, 1, 1]
+    let known = true
+    for (let c = e + 1; c <= this.call && known; c++) {
+      const step = this.steps[c % EPOCH_WINDOW]
+      if (step === undefined || step.call !== c) {
+        known = false
+        break
+      }
+      for (let f = 0; f < 3; f++) {
+        const r = step.ranges[f] as StepRange
+        lo[f] = (lo[f] as number) * (r.lo[level] as number)
+        hi[f] = (hi[f] as number) * (r.hi[level] as number)
+      }
+    }
+    if (!known) bound = { score: 0, textGrowth: Infinity }
+    else {
+      const shrink = (f: number): number => ((lo[f] as number) / (hi[f] as number)) ** 2
+      const w = this.q.weights
+      const text = shrink(0)
+      let factor = text
+      if (w.entities > 0) factor = Math.min(factor, shrink(1))
+      if (w.tags > 0) factor = Math.min(factor, shrink(2))
+      if (w.time > 0 || w.tags > 0) factor *= factor
+      bound = { score: factor, textGrowth: text > 0 ? 1 / text : Infinity }
+    }
+    this.memo.set(key, bound)
+    return bound
+  }
+}
+
+/** Witness memories by archive, for the `k` of the last call (a call with another `k` starts afresh). */
+const memories = new WeakMap<ArticleStore, WitnessMemory>()
+
+export function witnessMemory(store: ArticleStore, k: number): WitnessMemory {
+  let memory = memories.get(store)
+  if (memory === undefined || memory.k !== k) {
+    memory = new WitnessMemory(k)
+    memories.set(store, memory)
+  }
+  return memory
+}
