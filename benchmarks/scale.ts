@@ -14,7 +14,9 @@
  * given one, seconds each at 100k: as many as fit in S seconds, at least one; default 60),
  * --batch N (ids of the relatedAll rate sample, default 2000), --threads N (the N of "relatedAll
  * on N threads", default 2), --build-threads N (a second build with analysis on N worker
- * threads, default 2; 0 skips it), --no-minimal, --no-ours (only the other children).
+ * threads, default 2; 0 skips it), --ours-build-threads N (analysis threads of the build that the
+ * query, batch and snapshot figures are measured on, default 1), --no-minimal, --no-ours (only the
+ * other children).
  *
  * Each size runs in child processes (ours, threaded-build, minimal) started with Node's default heap settings:
  *   node --expose-gc <tsx loader> benchmarks/scale.ts --child ours --size N --out FILE
@@ -22,13 +24,12 @@
  * `benchmarks/results/scale.json` and `benchmarks/results/SCALE.md`. Exits 0 with a message when
  * the Reuters corpus is absent (see benchmarks/lib/paths.ts).
  */
-import { spawnSync } from 'node:child_process'
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { readFile, writeFile } from 'node:fs/promises'
+import { execFileSync, spawnSync } from 'node:child_process'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { RelatedIndex, createRelatedPool, type Draft } from '../src/index.js'
+import { MAX_SNAPSHOT_FILE_BYTES, RelatedIndex, createRelatedPool, loadSnapshotFile, saveSnapshotFile, type Draft } from '../src/index.js'
 import type { RankerArticle } from './lib/datasets.js'
 import { projectRoot } from './lib/paths.js'
 import { SCALE_SEED, SCALE_SOURCE_CORPUS, loadScaleSources, scaleArticles, type ScaleSource } from './lib/scale-corpus.js'
@@ -50,13 +51,15 @@ interface Options {
   minimal: boolean
   /** Threads of the extra build with analysis on worker threads (0: no such build). */
   buildThreads: number
+  /** Analysis threads of the build in our main child (1: on the loading thread, as before). */
+  oursBuildThreads: number
   /** Skip our one-thread child (when only the threaded build is wanted). */
   ours: boolean
   child: { kind: 'ours' | 'minimal' | 'threaded-build'; size: number; out: string } | undefined
 }
 
 function parseOptions(argv: readonly string[]): Options {
-  const o: Options = { sizes: [100_000, 300_000], queries: 1000, affectedSeconds: 60, batch: 2000, threads: 2, minimal: true, buildThreads: 2, ours: true, child: undefined }
+  const o: Options = { sizes: [100_000, 300_000], queries: 1000, affectedSeconds: 60, batch: 2000, threads: 2, minimal: true, buildThreads: 2, oursBuildThreads: 1, ours: true, child: undefined }
   let kind: string | undefined
   let size = 0
   let out = ''
@@ -77,6 +80,7 @@ function parseOptions(argv: readonly string[]): Options {
       case '--no-minimal': o.minimal = false; break
       case '--no-ours': o.ours = false; break
       case '--build-threads': o.buildThreads = value === '0' ? 0 : int(flag, value); i++; break
+      case '--ours-build-threads': o.oursBuildThreads = int(flag, value); i++; break
       case '--child': kind = value; i++; break
       case '--size': size = int(flag, value); i++; break
       case '--out': out = value ?? ''; i++; break
@@ -144,6 +148,7 @@ async function measureOurs(sources: readonly ScaleSource[], n: number, o: Option
   const cpu = process.cpuUsage()
   let start = performance.now()
   await index.addStream(scaleArticles(sources, { count: n }), {
+    threads: o.oursBuildThreads,
     onProgress: ({ done }) => {
       peakRssDuringBuild = Math.max(peakRssDuringBuild, process.memoryUsage.rss())
       if (done % 50_000 === 0) log(`built ${done}`)
@@ -199,12 +204,13 @@ async function measureOurs(sources: readonly ScaleSource[], n: number, o: Option
     start = performance.now()
     const bytes = index.serialize()
     const serializeMs = performance.now() - start
-    await writeFile(file, bytes)
+    start = performance.now()
+    await saveSnapshotFile(index, file)
     const saveMs = performance.now() - start
     const snapshotBytes = bytes.length
     const check = queryIds.slice(0, 5).map((id) => index.related(id, { k: K }).map((r) => r.id).join(','))
     start = performance.now()
-    const loaded = RelatedIndex.deserialize(await readFile(file))
+    const loaded = await loadSnapshotFile(file, { maxSnapshotBytes: MAX_SNAPSHOT_FILE_BYTES })
     const loadMs = performance.now() - start
     start = performance.now()
     loaded.related(queryIds[1] as string, { k: K })
@@ -252,6 +258,7 @@ async function measureOurs(sources: readonly ScaleSource[], n: number, o: Option
       secondsWithoutGeneration: round(buildSeconds - generation.seconds, 1),
       // CPU of this process (all its threads): on a shared machine, wall time includes waiting for a core.
       cpuSeconds: round((used.user + used.system) / 1e6, 1),
+      analysisThreads: o.oursBuildThreads,
       articlesPerSecond: Math.round(n / buildSeconds),
       peakRssDuringBuildMB: mb(peakRssDuringBuild),
       firstQueryAfterBuildMs: round(firstQueryAfterBuildMs, 2),
@@ -348,6 +355,17 @@ function spawnChild(kind: string, size: number, argv: readonly string[], workDir
   return JSON.parse(readFileSync(out, 'utf8')) as Record<string, unknown>
 }
 
+/** The commit measured, with "+changes" when the work tree differs from it; undefined outside git. */
+function gitCommit(): string | undefined {
+  try {
+    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: projectRoot, encoding: 'utf8' }).trim()
+    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: projectRoot, encoding: 'utf8' }).trim() !== ''
+    return dirty ? `${head}+changes` : head
+  } catch {
+    return undefined
+  }
+}
+
 type Json = Record<string, any> // eslint-disable-line @typescript-eslint/no-explicit-any
 
 function markdown(report: Json): string {
@@ -362,7 +380,7 @@ function markdown(report: Json): string {
       const one = (r.ours as Json | undefined)?.build as Json | undefined
       threadRows.push(
         `- ${Number(size).toLocaleString('en-US')} articles, build with analysis on ${threaded.threads} worker threads: ${threaded.seconds} s wall, ${threaded.cpuSeconds} s CPU, peak RSS ${threaded.processPeakRssMB} MB` +
-          (one === undefined ? '' : ` (one thread in the same run: ${one.seconds} s wall, ${one.cpuSeconds} s CPU; × ${round(one.seconds / threaded.seconds, 2)} wall)`),
+          (one === undefined || (one.analysisThreads ?? 1) > 1 ? '' : ` (one thread in the same run: ${one.seconds} s wall, ${one.cpuSeconds} s CPU; × ${round(one.seconds / threaded.seconds, 2)} wall)`),
       )
     }
     if (r.ours === undefined) continue
@@ -372,7 +390,7 @@ function markdown(report: Json): string {
     rows.push(
       line([
         Number(size).toLocaleString('en-US'),
-        `${ours.build.seconds} / ${minimal?.build.seconds ?? '–'}`,
+        `${ours.build.seconds}${(ours.build.analysisThreads ?? 1) > 1 ? ` (${ours.build.analysisThreads} analysis threads)` : ''} / ${minimal?.build.seconds ?? '–'}`,
         ours.processPeakRssMB,
         `${ours.memory.bytesPerArticle} (${ours.memory.bytesPerArticleBeyondText})`,
         minimal?.memory.bytesPerArticle ?? '–',
@@ -392,7 +410,12 @@ function markdown(report: Json): string {
   return [
     '# Scale benchmark',
     '',
-    `Command: \`${report.command}\`. Machine: ${report.environment.cpu}, ${report.environment.cores} cores, ${report.environment.memoryGB} GB, Node ${report.environment.node}, load average ${report.environment.loadAverage1m} at the start (a shared machine: compare ratios within a run).`,
+    `Machine: ${report.environment.cpu}, ${report.environment.cores} cores, ${report.environment.memoryGB} GB, Node ${report.environment.node}. Each size is its own run (a shared machine: compare ratios within a run):`,
+    '',
+    ...Object.entries(report.sizes as Record<string, Json>).map(
+      ([size, r]) => `- ${Number(size).toLocaleString('en-US')}: \`${r.run?.command ?? report.command}\`, load average ${r.run?.loadAverage1m ?? report.environment.loadAverage1m} at the start${r.run?.commit === undefined ? '' : `, commit ${r.run.commit}`}`,
+    ),
+    '',
     `Corpus: the duplicate-free scaling corpus (seed ${report.settings.seed}) from ${SCALE_SOURCE_CORPUS}; k = ${K}.`,
     '',
     ...rows,
@@ -411,7 +434,7 @@ const DEFINITIONS: Record<string, string> = {
   relatedTo: 'relatedTo(draft, {k:10}) on articles generated past the end of the corpus (analysis included)',
   affectedBy: 'affectedBy(id, {k:10}) on the first ids of the related sample, one timed pass, as many as fit in the --affected-seconds budget (the count is in scale.json)',
   relatedAll: 'relatedAll({ids: seeded sample, k:10}) on the main thread, then the same ids on a RelatedPool of --threads worker threads loaded from the snapshot bytes (pool start not included in the rate; results checked identical); whole-archive minutes = size / rate',
-  snapshot: 'serialize + writeFile (save), readFile + deserialize (load) through a temporary file; first query after load is one related() right after deserialize',
+  snapshot: 'saveSnapshotFile (save: streamed in 64 MiB parts, fsync and rename) and loadSnapshotFile (load: read in parts, checksum, decode, idf and norms) through a temporary file; first query after load is one related() right after the load; serialize() (in scale.json) is timed apart, for the worker pool',
   minimal: 'MinimalCosineIndex (benchmarks/lib/speed-baselines.ts) over the same articles: baseline tokens, sublinear tf × smoothed idf, typed-array postings, full accumulator scan; build excludes generating the articles',
 }
 
@@ -453,10 +476,18 @@ async function main(): Promise<void> {
         console.log(`${size} articles: minimal`)
         entry.minimal = spawnChild('minimal', size, argv, workDir)
       }
+      entry.run = { command: `npx tsx benchmarks/scale.ts ${argv.join(' ')}`.trim(), loadAverage1m: env.loadAverage1m, date: new Date().toISOString(), commit: gitCommit() }
       sizes[String(size)] = entry
     }
   } finally {
     rmSync(workDir, { recursive: true, force: true })
+  }
+  // Sizes measured by earlier runs stay (each with its own command and load), unless measured again.
+  const earlier = existsSync(RESULTS_JSON) ? (JSON.parse(readFileSync(RESULTS_JSON, 'utf8')) as Json) : undefined
+  const kept: Record<string, unknown> = {}
+  for (const [size, entry] of Object.entries((earlier?.sizes ?? {}) as Record<string, Json>)) {
+    if (size in sizes) continue
+    kept[size] = entry.run === undefined ? { ...entry, run: { command: earlier?.command, loadAverage1m: earlier?.environment?.loadAverage1m } } : entry
   }
   const report = {
     benchmark: 'scale',
@@ -464,7 +495,7 @@ async function main(): Promise<void> {
     command: `npx tsx benchmarks/scale.ts ${argv.join(' ')}`.trim(),
     settings: { k: K, seed: SCALE_SEED, queries: o.queries, affectedSeconds: o.affectedSeconds, batch: o.batch },
     definitions: DEFINITIONS,
-    sizes,
+    sizes: Object.fromEntries(Object.entries({ ...kept, ...sizes }).sort((a, b) => Number(a[0]) - Number(b[0]))),
   }
   mkdirSync(RESULTS_DIR, { recursive: true })
   writeFileSync(RESULTS_JSON, `${JSON.stringify(report, null, 2)}\n`)

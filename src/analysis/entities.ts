@@ -126,6 +126,9 @@ const CONTRACTION = /^(?:i|you|we|they|he|she|it|that|there|here|what|who|let)'(
 /** The longest entity, in tokens, looked for when matching known keys in a title. */
 const MAX_MATCH_TOKENS = 6
 
+/** The longest shorter mention (in words) merged into a longer name that starts or ends with it. */
+const MAX_SHORT_MENTION_WORDS = 8
+
 /** One mention found in the text, before mentions are grouped by key. */
 interface Mention {
   key: string
@@ -614,8 +617,10 @@ function mergeShortMentions(entities: Map<string, EntityDraft>, settings: Entity
     if (!entity.person) continue
     const parts = entity.key.split(' ')
     // Every proper prefix and suffix of the name, as a key: "denis", "denis bra", "bra kanon", "kanon".
+    // Up to MAX_SHORT_MENTION_WORDS words: a run of thousands of capitalised tokens (a list of
+    // codes) would otherwise make every prefix and suffix, quadratic in count and cubic in text.
     const forms = new Set<string>()
-    for (let n = 1; n < parts.length; n++) {
+    for (let n = 1; n < parts.length && n <= MAX_SHORT_MENTION_WORDS; n++) {
       forms.add(parts.slice(0, n).join(' '))
       forms.add(parts.slice(parts.length - n).join(' '))
     }

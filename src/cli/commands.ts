@@ -1,5 +1,6 @@
 /** The four commands. Each returns its exit code; problems with the input throw `CliError`. */
 import { randomBytes } from 'node:crypto'
+import { writeSync } from 'node:fs'
 import { open, readdir, rename, unlink } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import { evaluateRun, formatRun, parseQrels, parseRun } from '../evaluation/index.js'
@@ -128,11 +129,10 @@ export async function indexCommand(argv: string[], io: CliIo): Promise<number> {
   const read = await readArticlesReporting(path, values['skip-invalid'] === true, io.stderr, config.index)
   const threads = threadsOption ?? (read.articles.length < PARALLEL_BATCH_ARTICLES ? 1 : defaultThreads())
   const index = await buildIndex(read, config.index, createProgress(io.stderr, values.quiet === true), path, threads)
-  const bytes = index.serialize()
-  await writeAtomically(output, bytes)
+  const written = await writeAtomically(output, index)
   const skipped = read.skipped.length === 0 ? '' : `, skipped ${read.skipped.length} invalid line${read.skipped.length === 1 ? '' : 's'}`
   const plural = index.size === 1 ? '' : 's'
-  if (values.quiet !== true) io.stderr.write(`related-articles: indexed ${index.size} article${plural}${skipped}; wrote ${output} (${megabytes(bytes.length)} MB)\n`)
+  if (values.quiet !== true) io.stderr.write(`related-articles: indexed ${index.size} article${plural}${skipped}; wrote ${output} (${megabytes(written)} MB)\n`)
   return 0
 }
 
@@ -346,14 +346,19 @@ function parseThreshold(text: string | undefined): number {
  * returns. The temporary name carries this process's id: a run killed outright (`kill -9`)
  * leaves its file behind, and the next run removes leftovers whose process is gone.
  */
-async function writeAtomically(path: string, bytes: Uint8Array): Promise<void> {
+async function writeAtomically(path: string, index: RelatedIndex): Promise<number> {
   const dir = dirname(path)
   await removeLeftovers(dir, basename(path))
   const temporary = join(dir, `${temporaryPrefix(basename(path))}${process.pid}.${randomBytes(6).toString('hex')}.tmp`)
+  let written = 0
   try {
     const handle = await open(temporary, 'wx')
     try {
-      await handle.writeFile(bytes)
+      // Streamed in parts as the snapshot is built, so its size has no 2 GiB / 4 GiB ceiling.
+      index.serializeTo((part) => {
+        for (let at = 0; at < part.length; ) at += writeSync(handle.fd, part, at, Math.min(SNAPSHOT_PART_BYTES, part.length - at))
+        written += part.length
+      }, SNAPSHOT_PART_BYTES)
       await handle.sync()
     } finally {
       await handle.close()
@@ -364,7 +369,11 @@ async function writeAtomically(path: string, bytes: Uint8Array): Promise<void> {
     throw new CliError(`cannot write snapshot ${path}: ${describeFsError(error)}`)
   }
   await syncDirectory(dir)
+  return written
 }
+
+/** Bytes written per call when the CLI writes a snapshot. */
+const SNAPSHOT_PART_BYTES = 64 * 1024 * 1024
 
 function temporaryPrefix(name: string): string {
   return `.${name}.`

@@ -171,7 +171,21 @@ export interface DecodedSnapshot {
  * @internal
  */
 export function writeSnapshot(store: ArticleStore, options: unknown, libraryVersion: string): Uint8Array {
-  const w = new ByteWriter()
+  const memory = new MemorySink()
+  writeSnapshotTo(store, options, libraryVersion, (part) => memory.append(part), 1 << 20)
+  return memory.finish()
+}
+
+/**
+ * Writes the snapshot bytes of {@link writeSnapshot} as a sequence of parts, none larger than
+ * `partBytes` unless it is one of the store's own arrays, so no single buffer holds the whole
+ * snapshot and its size has no ceiling but the disk's. `sink` must consume each part before it
+ * returns: the writer reuses its buffer. Runs to completion synchronously, so the store cannot
+ * change between two parts.
+ * @internal
+ */
+export function writeSnapshotTo(store: ArticleStore, options: unknown, libraryVersion: string, sink: (part: Uint8Array) => void, partBytes: number): void {
+  const w = new ByteWriter(sink, partBytes)
   w.bytes(MAGIC)
   w.u32(SNAPSHOT_FORMAT_VERSION)
   w.string(libraryVersion)
@@ -202,8 +216,7 @@ export function writeSnapshot(store: ArticleStore, options: unknown, libraryVers
 
   for (const name of FIELD_NAMES) writeField(w, store[name], slots)
   writeEmbeddings(w, store, slots)
-  w.u32(crc32(w.view()))
-  return w.finish()
+  w.finish()
 }
 
 function writeField(w: ByteWriter, field: FieldIndex, slots: number[]): void {
@@ -272,14 +285,24 @@ function writeEmbeddings(w: ByteWriter, store: ArticleStore, slots: number[]): v
  */
 export function readSnapshot(bytes: unknown, options: DeserializeOptions = {}): DecodedSnapshot {
   if (!(bytes instanceof Uint8Array)) throw invalid('INVALID_OPTION', 'bytes', 'a Uint8Array (or Buffer) of snapshot bytes', bytes)
+  return readSnapshotFrom(bytes, options)
+}
+
+/**
+ * {@link readSnapshot} over bytes in memory or a {@link SnapshotSource} (a file read in parts):
+ * the same checks in the same order, with the checksum computed part by part.
+ * @internal
+ */
+export function readSnapshotFrom(source: Uint8Array | SnapshotSource, options: DeserializeOptions = {}): DecodedSnapshot {
   const limit = resolveLimit(options)
-  if (bytes.byteLength > limit) {
+  if (source.byteLength > limit) {
     throw new RelatedArticlesError(
       'LIMIT_EXCEEDED',
-      `snapshot is ${bytes.byteLength} bytes, above maxSnapshotBytes (${limit}); raise the limit to load it`,
-      { field: 'maxSnapshotBytes', expected: `at most ${limit} bytes`, got: `${bytes.byteLength} bytes` },
+      `snapshot is ${source.byteLength} bytes, above maxSnapshotBytes (${limit}); raise the limit to load it`,
+      { field: 'maxSnapshotBytes', expected: `at most ${limit} bytes`, got: `${source.byteLength} bytes` },
     )
   }
+  const bytes = new Bytes(source)
   checkEnvelope(bytes)
   checkLoadBudget(bytes)
   try {
@@ -309,14 +332,13 @@ function resolveLimit(options: DeserializeOptions): number {
 }
 
 /** Magic, version and checksum: the parts every format version shares. */
-function checkEnvelope(bytes: Uint8Array): void {
-  const head = bytes.subarray(0, MAGIC.length)
+function checkEnvelope(bytes: Bytes): void {
+  const head = bytes.view(0, Math.min(MAGIC.length, bytes.byteLength))
   const magicPrefix = head.every((b, i) => b === MAGIC[i])
   if (!magicPrefix) throw corrupt('is not a related-articles snapshot (the first bytes are not the snapshot signature)')
   const minimum = MAGIC.length + 4 + 4
   if (bytes.byteLength < minimum) throw corrupt(`is truncated: ${bytes.byteLength} bytes, a snapshot has at least ${minimum}`)
-  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
-  const version = dv.getUint32(MAGIC.length, true)
+  const version = bytes.u32(MAGIC.length)
   if (version === 0) throw corrupt('has format version 0, which does not exist')
   if (version > SNAPSHOT_FORMAT_VERSION) {
     throw new RelatedArticlesError(
@@ -325,8 +347,8 @@ function checkEnvelope(bytes: Uint8Array): void {
       { field: 'formatVersion', expected: `at most ${SNAPSHOT_FORMAT_VERSION}`, got: String(version) },
     )
   }
-  const stored = dv.getUint32(bytes.byteLength - 4, true)
-  const actual = crc32(bytes.subarray(0, bytes.byteLength - 4))
+  const stored = bytes.u32(bytes.byteLength - 4)
+  const actual = bytes.crc(0, bytes.byteLength - 4)
   if (stored !== actual) throw corrupt('is truncated or damaged: its checksum does not match its contents')
 }
 
@@ -336,13 +358,12 @@ function checkEnvelope(bytes: Uint8Array): void {
  * reading only counts and lengths (no JSON, no allocation beyond a few numbers); when the layout
  * does not hold together it returns, and decoding reports the damage.
  */
-function checkLoadBudget(bytes: Uint8Array): void {
-  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+function checkLoadBudget(bytes: Bytes): void {
   const end = bytes.byteLength - 4
   let pos = MAGIC.length
   const u32 = (): number => {
     if (pos + 4 > end) throw new RangeError()
-    const value = dv.getUint32(pos, true)
+    const value = bytes.u32(pos)
     pos += 4
     return value
   }
@@ -398,9 +419,10 @@ function checkLoadBudget(bytes: Uint8Array): void {
 }
 
 /** ", written by related-articles X" when the library version can be read, else "". */
-function writtenBy(bytes: Uint8Array): string {
+function writtenBy(bytes: Bytes): string {
   try {
-    const r = new ByteReader(bytes, MAGIC.length + 4)
+    const r = new ByteReader(bytes, MAGIC.length + 4, bytes.byteLength)
+    if (bytes.u32(MAGIC.length + 4) > 40) return ''
     const version = r.string('library version')
     return /^[\w.+-]{1,40}$/.test(version) ? ` (written by related-articles ${version})` : ''
   } catch {
@@ -408,8 +430,8 @@ function writtenBy(bytes: Uint8Array): string {
   }
 }
 
-function decode(bytes: Uint8Array): DecodedSnapshot {
-  const r = new ByteReader(bytes.subarray(0, bytes.byteLength - 4), MAGIC.length)
+function decode(bytes: Bytes): DecodedSnapshot {
+  const r = new ByteReader(bytes, MAGIC.length, bytes.byteLength - 4)
   const formatVersion = r.u32('format version')
   const libraryVersion = r.string('library version')
   const options = decodeJson(r.string('options'), 'options', true)
@@ -678,33 +700,79 @@ export function decodeJson(text: string, what: string, tagged = false): unknown 
 const encoder = new TextEncoder()
 const decoder = new TextDecoder('utf-8', { fatal: true })
 
-class ByteWriter {
+/** The growable buffer behind {@link writeSnapshot}: one typed array, so at most 4 GiB − 1. */
+class MemorySink {
   private buffer = new Uint8Array(1 << 16)
   private length = 0
 
-  private ensure(extra: number): void {
-    const needed = this.length + extra
-    if (needed <= this.buffer.length) return
-    if (needed > MAX_WRITABLE_BYTES) {
-      throw new RelatedArticlesError('LIMIT_EXCEEDED', `the snapshot would be larger than ${MAX_WRITABLE_BYTES} bytes, the most one typed array holds`, {
-        field: 'snapshot',
-      })
+  append(part: Uint8Array): void {
+    const needed = this.length + part.length
+    if (needed > this.buffer.length) {
+      if (needed > MAX_WRITABLE_BYTES) {
+        throw new RelatedArticlesError(
+          'LIMIT_EXCEEDED',
+          `the snapshot would be larger than ${MAX_WRITABLE_BYTES} bytes, the most one typed array holds; saveSnapshotFile writes larger snapshots`,
+          { field: 'snapshot' },
+        )
+      }
+      let size = this.buffer.length * 2
+      while (size < needed) size *= 2
+      const grown = new Uint8Array(Math.min(size, MAX_WRITABLE_BYTES))
+      grown.set(this.buffer.subarray(0, this.length))
+      this.buffer = grown
     }
-    let size = this.buffer.length * 2
-    while (size < needed) size *= 2
-    const grown = new Uint8Array(Math.min(size, MAX_WRITABLE_BYTES))
-    grown.set(this.buffer.subarray(0, this.length))
-    this.buffer = grown
+    this.buffer.set(part, this.length)
+    this.length = needed
+  }
+
+  finish(): Uint8Array {
+    return this.buffer.slice(0, this.length)
+  }
+}
+
+/**
+ * Writes snapshot bytes to a sink in parts of at most `partBytes` (larger arrays pass through
+ * whole, without a copy), keeping the running CRC-32 that {@link finish} appends.
+ */
+class ByteWriter {
+  private readonly buffer: Uint8Array
+  private readonly dv: DataView
+  private length = 0
+  private crc = 0
+
+  constructor(
+    private readonly sink: (part: Uint8Array) => void,
+    partBytes: number,
+  ) {
+    this.buffer = new Uint8Array(Math.max(16, partBytes))
+    this.dv = new DataView(this.buffer.buffer)
+  }
+
+  private emit(part: Uint8Array): void {
+    this.crc = crc32(part, this.crc)
+    this.sink(part)
+  }
+
+  private flush(): void {
+    if (this.length === 0) return
+    this.emit(this.buffer.subarray(0, this.length))
+    this.length = 0
   }
 
   u32(value: number): void {
-    this.ensure(4)
-    new DataView(this.buffer.buffer, this.length, 4).setUint32(0, value, true)
+    if (this.length + 4 > this.buffer.length) this.flush()
+    this.dv.setUint32(this.length, value, true)
     this.length += 4
   }
 
   bytes(data: Uint8Array): void {
-    this.ensure(data.length)
+    if (this.length + data.length > this.buffer.length) {
+      this.flush()
+      if (data.length >= this.buffer.length) {
+        this.emit(data)
+        return
+      }
+    }
     this.buffer.set(data, this.length)
     this.length += data.length
   }
@@ -726,36 +794,119 @@ class ByteWriter {
       this.bytes(new Uint8Array(values.buffer, values.byteOffset, values.byteLength))
       return
     }
-    this.ensure(values.byteLength)
-    const dv = new DataView(this.buffer.buffer, this.length, values.byteLength)
+    const out = new Uint8Array(values.byteLength)
+    const dv = new DataView(out.buffer)
     for (let i = 0; i < values.length; i++) {
       if (values instanceof Float32Array) dv.setFloat32(i * 4, values[i] as number, true)
       else dv.setUint32(i * 4, values[i] as number, true)
     }
-    this.length += values.byteLength
+    this.bytes(out)
   }
 
-  view(): Uint8Array {
-    return this.buffer.subarray(0, this.length)
+  /** Appends the CRC-32 of every byte written and hands the last part to the sink. */
+  finish(): void {
+    this.flush()
+    const tail = new Uint8Array(4)
+    new DataView(tail.buffer).setUint32(0, this.crc, true)
+    this.sink(tail)
+  }
+}
+
+/**
+ * Where snapshot bytes are read from when they are not in memory: a file read in parts by
+ * `loadSnapshotFile`, so a snapshot needs no buffer of its own size. @internal
+ */
+export interface SnapshotSource {
+  /** Size in bytes. */
+  readonly byteLength: number
+  /** Bytes read per call, and the size of the reader's window: at least 16. */
+  readonly partBytes: number
+  /** Fills `target` with the bytes from `position` on; throws `SNAPSHOT_CORRUPT` when they end early. */
+  readInto(target: Uint8Array, position: number): void
+}
+
+/**
+ * Random access to snapshot bytes: in memory (the whole array is the window), or from a
+ * {@link SnapshotSource} through a window of `partBytes` that moves as the reader does. Large
+ * sections are read straight into their own arrays, never through the window.
+ */
+class Bytes {
+  readonly byteLength: number
+  private window: Uint8Array
+  private dv: DataView
+  private start = 0
+  private readonly windowBytes: number
+
+  constructor(private readonly source: Uint8Array | SnapshotSource) {
+    this.byteLength = source.byteLength
+    if (source instanceof Uint8Array) {
+      this.window = source
+      this.windowBytes = source.byteLength
+    } else {
+      this.window = new Uint8Array(0)
+      this.windowBytes = Math.max(16, source.partBytes)
+    }
+    this.dv = new DataView(this.window.buffer, this.window.byteOffset, this.window.byteLength)
   }
 
-  finish(): Uint8Array {
-    return this.buffer.slice(0, this.length)
+  /** Offset in the window of `position`, with `count` (at most the window's size) bytes there. */
+  private at(position: number, count: number): number {
+    const offset = position - this.start
+    if (offset >= 0 && offset + count <= this.window.length) return offset
+    const source = this.source as SnapshotSource
+    const size = Math.min(this.windowBytes, this.byteLength - position)
+    if (this.window.buffer.byteLength < size) {
+      this.window = new Uint8Array(size)
+    } else {
+      this.window = new Uint8Array(this.window.buffer, 0, size)
+    }
+    this.dv = new DataView(this.window.buffer, 0, size)
+    this.start = position
+    source.readInto(this.window, position)
+    return 0
+  }
+
+  u32(position: number): number {
+    return this.dv.getUint32(this.at(position, 4), true)
+  }
+
+  /** A copy of `count` bytes in a fresh ArrayBuffer (aligned; the source is not kept alive). */
+  copy(position: number, count: number): Uint8Array<ArrayBuffer> {
+    const out = new Uint8Array(count)
+    if (this.source instanceof Uint8Array) out.set(this.source.subarray(position, position + count))
+    else if (count <= this.windowBytes) out.set(this.view(position, count))
+    else this.source.readInto(out, position)
+    return out
+  }
+
+  /** A view of `count` bytes, valid until the next read. */
+  view(position: number, count: number): Uint8Array {
+    if (count > this.windowBytes) return this.copy(position, count)
+    const offset = this.at(position, count)
+    return this.window.subarray(offset, offset + count)
+  }
+
+  /** CRC-32 of the bytes in [from, to), window by window. */
+  crc(from: number, to: number): number {
+    let crc = 0
+    for (let at = from; at < to; ) {
+      const count = Math.min(this.windowBytes, to - at)
+      crc = crc32(this.view(at, count), crc)
+      at += count
+    }
+    return crc
   }
 }
 
 class ByteReader {
-  private readonly dv: DataView
-
   constructor(
-    private readonly data: Uint8Array,
+    private readonly data: Bytes,
     private pos: number,
-  ) {
-    this.dv = new DataView(data.buffer, data.byteOffset, data.byteLength)
-  }
+    private readonly end: number,
+  ) {}
 
   get remaining(): number {
-    return this.data.byteLength - this.pos
+    return this.end - this.pos
   }
 
   /** Throws unless `count` more bytes exist: called before anything of that size is allocated. */
@@ -765,14 +916,14 @@ class ByteReader {
 
   u32(what: string): number {
     this.need(4, what)
-    const value = this.dv.getUint32(this.pos, true)
+    const value = this.data.u32(this.pos)
     this.pos += 4
     return value
   }
 
   bytes(count: number, what: string): Uint8Array {
     this.need(count, what)
-    const out = copyBytes(this.data, this.pos, count)
+    const out = this.data.copy(this.pos, count)
     this.pos += count
     return out
   }
@@ -780,7 +931,7 @@ class ByteReader {
   string(what: string): string {
     const length = this.u32(what)
     this.need(length, what)
-    const text = decoder.decode(this.data.subarray(this.pos, this.pos + length))
+    const text = decoder.decode(this.data.view(this.pos, length))
     this.pos += length
     return text
   }
@@ -803,30 +954,21 @@ class ByteReader {
     Kind: { new (buffer: ArrayBuffer, offset: number, length: number): T; new (length: number): T },
   ): T {
     this.need(count * 4, what)
+    // A copy into a fresh buffer: aligned, and the caller's bytes are not kept alive.
+    const copy = this.data.copy(this.pos, count * 4)
     let out: T
     if (LITTLE_ENDIAN) {
-      // A copy into a fresh buffer: aligned, and the caller's bytes are not kept alive.
-      out = new Kind(copyBytes(this.data, this.pos, count * 4).buffer, 0, count)
+      out = new Kind(copy.buffer, 0, count)
     } else {
       out = new Kind(count)
+      const dv = new DataView(copy.buffer)
       for (let i = 0; i < count; i++) {
-        const at = this.pos + i * 4
-        out[i] = out instanceof Float32Array ? this.dv.getFloat32(at, true) : out instanceof Int32Array ? this.dv.getInt32(at, true) : this.dv.getUint32(at, true)
+        out[i] = out instanceof Float32Array ? dv.getFloat32(i * 4, true) : out instanceof Int32Array ? dv.getInt32(i * 4, true) : dv.getUint32(i * 4, true)
       }
     }
     this.pos += count * 4
     return out
   }
-}
-
-/**
- * A copy in a fresh ArrayBuffer. Not `slice`: on a Node Buffer, `slice` returns a view into the
- * same (often pooled) memory.
- */
-function copyBytes(data: Uint8Array, start: number, count: number): Uint8Array<ArrayBuffer> {
-  const out = new Uint8Array(count)
-  out.set(data.subarray(start, start + count))
-  return out
 }
 
 // CRC-32 (IEEE 802.3, as zlib and PNG), slicing by 4 bytes: about 1 GB/s in V8.
@@ -848,10 +990,13 @@ const CRC_TABLES: Uint32Array[] = (() => {
   return tables
 })()
 
-/** CRC-32 of `data` (the same value as zlib's `crc32`). @internal */
-export function crc32(data: Uint8Array): number {
+/**
+ * CRC-32 of `data` (the same value as zlib's `crc32`); with `previous`, the CRC of the bytes that
+ * gave `previous` followed by `data`, so a stream can be checked part by part. @internal
+ */
+export function crc32(data: Uint8Array, previous = 0): number {
   const [t0, t1, t2, t3] = CRC_TABLES as [Uint32Array, Uint32Array, Uint32Array, Uint32Array]
-  let crc = 0xffffffff
+  let crc = (previous ^ 0xffffffff) >>> 0
   let i = 0
   const end4 = data.length - (data.length % 4)
   for (; i < end4; i += 4) {

@@ -39,6 +39,9 @@ describe('hostile and odd input', () => {
     ['endless entities', '&amp;&#x41;&bogus;&'.repeat(10_000)],
     ['repeated clutter', 'Advertisement. Advertisement More to follow ...\n'.repeat(5_000)],
     ['one very long line of names', 'Sergey Lavrov of Russia and '.repeat(5_000)],
+    // One proper-noun run of 20,000 words: merging short mentions used to build every prefix and
+    // suffix of it (quadratic strings of linear length: the process ran out of memory).
+    ['20,000 distinct code-like words', Array.from({ length: 20_000 }, (_, i) => `tok0x${i.toString(16)}`).join(' ')],
   ]
   it.each(cases)('analyses %s without throwing', (_why, body) => {
     const result = analyzer.analyze({ title: body.slice(0, 1000), body })

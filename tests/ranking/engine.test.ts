@@ -130,3 +130,120 @@ describe('query engine paths', () => {
     expect(seen.length).toBeLessThan(150)
   })
 })
+
+// With text and time only (the defaults) or text alone, the one-scan path skips a slot whose text
+// sum is below a cutoff derived from the running threshold, one multiplication per slot, and
+// duplicate folding skips the cosine of two results whose query similarities are too far apart
+// for copies. Switched off (`pruning`), it checks the per-slot score bound it replaced and every
+// pair. Both keep exactly what can matter, so every answer must be identical, ties included.
+
+/** The answer with the text cutoff switched off. */
+function withoutCutoff(index: RelatedIndex, run: () => RelatedResult[]): RelatedResult[] {
+  const { engine } = internalsOf(index)
+  engine.pruning = false
+  try {
+    return run()
+  } finally {
+    engine.pruning = true
+  }
+}
+
+const timeOptions: fc.Arbitrary<RelatedOptions> = fc.record({
+  k: fc.integer({ min: 1, max: 12 }),
+  minScore: fc.constantFrom(0, 0.05, 0.2),
+  foldDuplicates: fc.boolean(),
+  diversity: fc.constantFrom(0, 0.3),
+  weights: fc.record({ text: fc.constantFrom(1, 0.5, 2), time: fc.constantFrom(0, 0.25, 1, 4) }),
+  contextGate: fc.constantFrom(0, 0.05, 0.5, 1),
+  halfLifeDays: fc.constantFrom(1, 7, 365),
+  newerHalfLifeDays: fc.constantFrom(undefined, 2),
+  timeDecay: fc.constantFrom('exponential' as const, 'hyperbolic' as const),
+  pastOnly: fc.boolean(),
+})
+
+describe('text cutoff of the one-scan path', () => {
+  it('gives exactly the answer of the per-slot bound for any time weight, gate, decay, k, minScore, filter and duplicate threshold', () => {
+    fc.assert(
+      fc.property(corpusWithCopies(30, 6), timeOptions, fc.constantFrom(1, 0.9, 0.5), (articles, raw, duplicateThreshold) => {
+        const options = Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined)) as RelatedOptions
+        const index = new RelatedIndex({ duplicateThreshold })
+        index.addAll(articles)
+        const filter = (a: Article): boolean => !a.id.endsWith('-1')
+        for (const { id } of articles) {
+          for (const o of [options, { ...options, filter }]) {
+            expect(index.related(id, o)).toEqual(withoutCutoff(index, () => index.related(id, o)))
+          }
+        }
+      }),
+      { numRuns: 40 },
+    )
+  })
+
+  it('keeps every copy tied at the threshold when many articles tie', () => {
+    // 60 copies of each of three stories, dated over a week: scores tie in large groups, and with
+    // k = 2 and no folding the threshold sits inside a group.
+    const news = NEWS.map(({ id, title, body, publishedAt }): Article => ({ id, title, body, publishedAt }))
+    const stories = ['rates-1', 'rates-2', 'fed-hold'].map((id) => news.find((a) => a.id === id) as Article)
+    const copies = stories.flatMap((s, i) =>
+      Array.from({ length: 60 }, (_, c): Article => ({ ...s, id: `${s.id}-copy-${59 - c}`, publishedAt: new Date(Date.UTC(2025, 0, 1 + ((c + i) % 7))).toISOString() })),
+    )
+    const index = new RelatedIndex()
+    index.addAll([...news, ...copies])
+    for (const o of [{ k: 2, foldDuplicates: false }, { k: 2, foldDuplicates: false, weights: { time: 0 } }, { k: 5 }, { k: 3, minScore: 0.3, foldDuplicates: false }]) {
+      const results = index.related('rates-2', o)
+      expect(results.length).toBeGreaterThan(0)
+      expect(results).toEqual(withoutCutoff(index, () => index.related('rates-2', o)))
+    }
+  })
+})
+
+describe('tagged queries on the one-scan path', () => {
+  // With pruning on, a tagged query takes the one-scan path (tags join time in the cutoff's
+  // bound); switched off, it takes the general path, as it did before. Gate 0 lets an article
+  // that shares only a tag score, so the scan must still find those.
+  // Two vocabularies: articles of different ones share nothing but, perhaps, a tag.
+  const pools = [
+    ['ceasefire', 'talks', 'troops', 'minister', 'election', 'tariffs', 'inflation', 'rates'],
+    ['wildfire', 'evacuated', 'storm', 'flood', 'vaccine', 'court', 'ruling', 'protest'],
+  ]
+  const tagged = fc
+    .array(
+      fc.record({
+        pool: fc.integer({ min: 0, max: 1 }),
+        words: fc.array(fc.integer({ min: 0, max: 7 }), { minLength: 2, maxLength: 12 }),
+        tags: fc.option(fc.uniqueArray(fc.constantFrom('Ukraine war', 'Tariffs', 'Energy', 'Courts', 'Weather'), { minLength: 1, maxLength: 2 }), { nil: undefined }),
+        publishedAt: fc.option(fc.integer({ min: 0, max: 30 }).map((d) => new Date(Date.UTC(2025, 0, 1 + d)).toISOString()), { nil: undefined }),
+        copies: fc.integer({ min: 1, max: 3 }),
+      }),
+      { minLength: 2, maxLength: 40 },
+    )
+    .map((items) =>
+      items.flatMap(({ pool, words, tags, publishedAt, copies }, i) =>
+        Array.from({ length: copies }, (_, c): Article => {
+          const text = words.map((w) => (pools[pool] as string[])[w]).join(' ')
+          return { id: `t${i}-${c}`, title: text.split(' ').slice(0, 2).join(' '), body: `${text}.`, ...(tags === undefined ? {} : { tags }), ...(publishedAt === undefined ? {} : { publishedAt }) }
+        }),
+      ),
+    )
+  const options: fc.Arbitrary<RelatedOptions> = fc.record({
+    k: fc.integer({ min: 1, max: 6 }),
+    minScore: fc.constantFrom(0, 0.1),
+    foldDuplicates: fc.boolean(),
+    weights: fc.record({ tags: fc.constantFrom(0.5, 1, 3), time: fc.constantFrom(0, 1) }),
+    contextGate: fc.constantFrom(0, 0.5),
+  })
+
+  it('gives exactly the answer of the general path, for any tag and time weight, gate, k, minScore and filter', () => {
+    fc.assert(
+      fc.property(tagged, options, (articles, o) => {
+        const index = new RelatedIndex()
+        index.addAll(articles)
+        const filter = (a: Article): boolean => !a.id.endsWith('-1')
+        for (const { id } of articles) {
+          for (const q of [o, { ...o, filter }]) expect(index.related(id, q)).toEqual(withoutCutoff(index, () => index.related(id, q)))
+        }
+      }),
+      { numRuns: 40 },
+    )
+  })
+})
