@@ -11,7 +11,8 @@
  *
  * Options: --sizes (default 100000,300000), --queries N (related and relatedTo queries, default
  * 1000), --affected-seconds S (affectedBy runs one query per article sharing a term with the
- * given one, seconds each at 100k: as many as fit in S seconds, at least one; default 60),
+ * given one, seconds each at 100k: as many as fit in S seconds, at least one; default 60; 0 skips
+ * affectedBy, whose first call at a million articles can take longer than the rest of the run),
  * --batch N (ids of the relatedAll rate sample, default 2000), --threads N (the N of "relatedAll
  * on N threads", default 2), --build-threads N (a second build with analysis on N worker
  * threads, default 2; 0 skips it), --ours-build-threads N (analysis threads of the build that the
@@ -74,7 +75,7 @@ function parseOptions(argv: readonly string[]): Options {
     switch (flag) {
       case '--sizes': o.sizes = (value ?? '').split(',').map((v) => int(flag, v)); i++; break
       case '--queries': o.queries = int(flag, value); i++; break
-      case '--affected-seconds': o.affectedSeconds = int(flag, value); i++; break
+      case '--affected-seconds': o.affectedSeconds = value === '0' ? 0 : int(flag, value); i++; break
       case '--batch': o.batch = int(flag, value); i++; break
       case '--threads': o.threads = int(flag, value); i++; break
       case '--no-minimal': o.minimal = false; break
@@ -189,14 +190,14 @@ async function buildAndQuery(sources: readonly ScaleSource[], n: number, o: Opti
   const relatedTo = latency(drafts, (d) => index.relatedTo(d, { k: K }))
   const affectedMs: number[] = []
   const affectedStart = performance.now()
-  for (const id of queryIds) {
+  for (const id of o.affectedSeconds > 0 ? queryIds : []) {
     start = performance.now()
     index.affectedBy(id, { k: K })
     affectedMs.push(performance.now() - start)
     if (performance.now() - affectedStart > o.affectedSeconds * 1000) break
   }
   log(`affectedBy × ${affectedMs.length}`)
-  const affectedBy = {
+  const affectedBy = affectedMs.length === 0 ? undefined : {
     queries: affectedMs.length,
     passes: 1,
     p50Ms: round(percentile(affectedMs, 50), 1),
