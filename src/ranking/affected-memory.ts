@@ -28,7 +28,7 @@ import type { ResolvedQueryOptions } from './options.js'
  * identity: the index stores a fresh frozen object on every add and update) is not used; a
  * compaction (slots and term ids renumbered) forgets everything.
  *
- * Memory: `4k + 48` bytes per slot (witness slots, bound, epoch, fold ratio, pair cosine, change
+ * Memory: `4k + 48` bytes per slot (witness slots, bound, epoch, witness cosines, change
  * stamp, four mark stamps), one reference per slot for the article last seen there, and 4 bytes per term of each
  * field for the last call's document frequencies.
  */
@@ -37,8 +37,8 @@ export class WitnessMemory {
   private witnessSlots = new Int32Array(0)
   /** Lower bound on every witness's score at the epoch (0: fewer than `k` witnesses, no bound). */
   private tau = new Float64Array(0)
-  /** How close the witnesses came to folding (see {@link offer}); 0 with folding off. */
-  private foldRatio = new Float64Array(0)
+  /** The largest text cosine of a witness with the article at the epoch. */
+  private selfCosine = new Float64Array(0)
   /** The largest text cosine between two of the witnesses at the epoch (0 with folding off). */
   private pairCosine = new Float64Array(0)
   /** Call number the entry was made at (-1: none). */
@@ -60,7 +60,15 @@ export class WitnessMemory {
   private scratchSlots = new Int32Array(0)
   private drift: DriftBound | undefined
 
-  constructor(readonly k: number) {}
+  /**
+   * @param k The list length.
+   * @param limits What folding demands of a witness set: text cosines pairwise below `apart`
+   *   and below `copyLimit` with the article (Infinity: folding off). Fixed for an index.
+   */
+  constructor(
+    readonly k: number,
+    readonly limits: { apart: number; copyLimit: number },
+  ) {}
 
   /**
    * Starts a call: notes which slots changed since the last one (one pass of reference
@@ -72,7 +80,7 @@ export class WitnessMemory {
       this.compactions = store.compactionCount
       this.witnessSlots = new Int32Array(0)
       this.tau = new Float64Array(0)
-      this.foldRatio = new Float64Array(0)
+      this.selfCosine = new Float64Array(0)
       this.pairCosine = new Float64Array(0)
       this.epoch = new Int32Array(0)
       this.changedAt = new Int32Array(0)
@@ -125,8 +133,9 @@ export class WitnessMemory {
     }
     const bound = drift.at(e, level)
     if (!(bound.score * tau - MEMORY_MARGIN > scoreOfN + MEMORY_MARGIN)) return false
-    const ratio = this.foldRatio[x] as number
-    return ratio === 0 || ratio * bound.textGrowth < 1
+    const { copyLimit, apart } = this.limits
+    if (copyLimit !== Infinity && !(cosineCeiling(this.selfCosine[x] as number, bound.text) < copyLimit)) return false
+    return apart === Infinity || k === 1 || cosineCeiling(this.pairCosine[x] as number, bound.text) < apart
   }
 
   /**
@@ -144,7 +153,7 @@ export class WitnessMemory {
       if (w < 0 || (changedAt[w] as number) > e) return NaN
       level = Math.max(level, this.levelSince(w, e))
     }
-    return (this.pairCosine[x] as number) * drift.at(e, level).textGrowth
+    return cosineCeiling(this.pairCosine[x] as number, drift.at(e, level).text)
   }
 
   /** The highest mark level slot s received after call e (0: none). */
@@ -164,23 +173,18 @@ export class WitnessMemory {
    * Remembers x's witnesses as of this call, unless x already has a stronger set from this call.
    * `scores` are their scores in x's ranking now; with fewer than `k` of them they are kept as
    * hints only. `selfCosine` is the largest text cosine of a witness with x and `pairCosine` the
-   * largest between two witnesses; `copyLimit` and `apartLimit` are the bounds those must stay
-   * below (Infinity: folding off).
+   * largest between two witnesses (the caller checked both against the fold limits).
    */
-  offer(x: number, witnesses: ArrayLike<number>, scores: ArrayLike<number>, selfCosine: number, pairCosine: number, copyLimit: number, apartLimit: number): void {
+  offer(x: number, witnesses: ArrayLike<number>, scores: ArrayLike<number>, selfCosine: number, pairCosine: number): void {
     const { k } = this
     const count = Math.min(k, witnesses.length)
     let tau = count >= k ? Infinity : 0
     for (let i = 0; i < count; i++) tau = Math.min(tau, scores[i] as number)
-    let ratio = 0
-    if (copyLimit !== Infinity) ratio = Math.max(ratio, selfCosine / copyLimit)
-    if (apartLimit !== Infinity && count > 1) ratio = apartLimit > 0 ? Math.max(ratio, pairCosine / apartLimit) : Infinity
-    // A witness set that is already too close to folding proves nothing.
-    if (!(ratio < 1) || !(tau > 0)) tau = 0
+    if (!(tau > 0)) tau = 0
     if (this.epoch[x] === this.call && (this.tau[x] as number) > 0 && (this.tau[x] as number) >= tau) return
     for (let i = 0; i < k; i++) this.witnessSlots[x * k + i] = i < count ? (witnesses[i] as number) : -1
     this.tau[x] = tau
-    this.foldRatio[x] = ratio
+    this.selfCosine[x] = selfCosine
     this.pairCosine[x] = pairCosine
     this.epoch[x] = this.call
   }
@@ -256,7 +260,7 @@ export class WitnessMemory {
     }
     this.witnessSlots = grow(this.witnessSlots, (n) => new Int32Array(n), -1, this.k)
     this.tau = grow(this.tau, (n) => new Float64Array(n), 0)
-    this.foldRatio = grow(this.foldRatio, (n) => new Float64Array(n), 0)
+    this.selfCosine = grow(this.selfCosine, (n) => new Float64Array(n), 0)
     this.pairCosine = grow(this.pairCosine, (n) => new Float64Array(n), 0)
     this.epoch = grow(this.epoch, (n) => new Int32Array(n), -1)
     this.changedAt = grow(this.changedAt, (n) => new Int32Array(n), 0)
@@ -310,7 +314,7 @@ interface CallStep {
  * may grow by `1/f` where context pulls the mean down).
  */
 export class DriftBound {
-  private readonly memo = new Map<number, { score: number; textGrowth: number }>()
+  private readonly memo = new Map<number, { score: number; text: number }>()
 
   constructor(
     private readonly q: ResolvedQueryOptions,
@@ -320,10 +324,10 @@ export class DriftBound {
 
   /**
    * Factors for pairs of articles unchanged since call `e`: any such pair's score now is at least
-   * `score` times, and its text cosine at most `textGrowth` times, what they were then.
+   * `score` times what it was then, and its text cosine at most `cosineCeiling(then, text)`.
    * `level`: the highest mark level either article received since.
    */
-  at(e: number, level: number): { score: number; textGrowth: number } {
+  at(e: number, level: number): { score: number; text: number } {
     const key = e * (MARK_LEVELS + 1) + level
     let bound = this.memo.get(key)
     if (bound !== undefined) return bound
@@ -342,7 +346,7 @@ export class DriftBound {
         hi[f] = (hi[f] as number) * (r.hi[level] as number)
       }
     }
-    if (!known) bound = { score: 0, textGrowth: Infinity }
+    if (!known) bound = { score: 0, text: 0 }
     else {
       const shrink = (f: number): number => ((lo[f] as number) / (hi[f] as number)) ** 2
       const w = this.q.weights
@@ -351,20 +355,32 @@ export class DriftBound {
       if (w.entities > 0) factor = Math.min(factor, shrink(1))
       if (w.tags > 0) factor = Math.min(factor, shrink(2))
       if (w.time > 0 || w.tags > 0) factor *= factor
-      bound = { score: factor, textGrowth: text > 0 ? 1 / text : Infinity }
+      bound = { score: factor, text }
     }
     this.memo.set(key, bound)
     return bound
   }
 }
 
+/**
+ * An upper bound on a text cosine now, from its value `c` then and the factor `f` ≤ 1 by which
+ * any text cosine can have shrunk since (every idf moved within `[lo, hi]`, `f = (lo/hi)²`):
+ * `c / f`, and, tighter near 1, `√(1 − f·(1 − c²))`, since the squared sine (the squared distance
+ * of one unit vector from the other's line, a minimum of weighted sums of squares) can shrink by
+ * at most `f` as well.
+ */
+export function cosineCeiling(c: number, f: number): number {
+  if (!(f > 0)) return Infinity
+  return Math.min(c / f, Math.sqrt(1 - f * (1 - c * c))) * (1 + 1e-12)
+}
+
 /** Witness memories by archive, for the `k` of the last call (a call with another `k` starts afresh). */
 const memories = new WeakMap<ArticleStore, WitnessMemory>()
 
-export function witnessMemory(store: ArticleStore, k: number): WitnessMemory {
+export function witnessMemory(store: ArticleStore, k: number, limits: { apart: number; copyLimit: number }): WitnessMemory {
   let memory = memories.get(store)
-  if (memory === undefined || memory.k !== k) {
-    memory = new WitnessMemory(k)
+  if (memory === undefined || memory.k !== k || memory.limits.apart !== limits.apart || memory.limits.copyLimit !== limits.copyLimit) {
+    memory = new WitnessMemory(k, limits)
     memories.set(store, memory)
   }
   return memory

@@ -51,8 +51,6 @@ export function affectedSlots(
   slot: number,
   q: ResolvedQueryOptions,
 ): number[] {
-  const memory = witnessMemory(store, q.k)
-  memory.begin(store)
   const k = q.k
   const threshold = options.duplicateThreshold
   const fold = q.foldDuplicates
@@ -63,6 +61,8 @@ export function affectedSlots(
     apart: fold ? 2 * threshold * threshold - 1 - MARGIN : Infinity,
     copyLimit: fold ? threshold - 2 * MARGIN : Infinity,
   }
+  const memory = witnessMemory(store, k, limits)
+  memory.begin(store)
   const verify = (x: number): boolean => listsSlot(store, engine, x, slot, q, memory, limits)
   if (options.candidateTerms !== Infinity || q.diversity > 0) return engine.neighbours(slot).filter(verify)
   const scorer = new PairScorer(store, options, q)
@@ -156,7 +156,7 @@ class WitnessSearch {
         if (!(pair < this.limits.apart)) return false
       }
     }
-    this.memory.offer(x, slots, scores, self, pair, this.limits.copyLimit, this.limits.apart)
+    this.memory.offer(x, slots, scores, self, pair)
     return true
   }
 
@@ -225,7 +225,7 @@ class WitnessSearch {
       scores.push(c.score)
       self = Math.max(self, c.text)
     }
-    this.memory.offer(x, slots, scores, self, pair, this.limits.copyLimit, this.limits.apart)
+    this.memory.offer(x, slots, scores, self, pair)
     // N itself may be among them (it is stored): it cannot witness against itself.
     return slots.length >= k && !slots.includes(n) && (scores[k - 1] as number) > scoreOfN + MARGIN
   }
@@ -295,7 +295,7 @@ function listsSlot(
   const listed = results.some((r) => r.id === id || r.reasons.duplicates.includes(id))
   let chosen = witnessesAmong(store, x, results, q.k, limits)
   if (chosen.slots.length < q.k && results.length >= q.k) chosen = witnessesAmong(store, x, engine.run(profile, { ...q, k: q.k * WIDEN_FOR_WITNESSES }), q.k, limits)
-  memory.offer(x, chosen.slots, chosen.scores, chosen.self, chosen.pair, limits.copyLimit, limits.apart)
+  memory.offer(x, chosen.slots, chosen.scores, chosen.self, chosen.pair)
   return listed
 }
 

@@ -7,7 +7,8 @@ import type { EmbeddingSimilarity } from './embedding-similarity.js'
 import { needsNonNegative } from './embedding-similarity.js'
 import type { ArticleFeatures } from '../index/store.js'
 import { ArticleStore } from '../index/store.js'
-import { QueryEngine } from './engine.js'
+import { QueryEngine, type QueryProfile } from './engine.js'
+import { copySlots } from './copies.js'
 import { affectedSlots } from './affected.js'
 import { toFeatures } from './features.js'
 import type { RelatedIndexOptions, RelatedOptions, ResolvedIndexOptions, ResolvedQueryOptions } from './options.js'
@@ -532,6 +533,34 @@ export class RelatedIndex {
   relatedTo(draft: Draft, options: RelatedOptions = {}): RelatedResult[] {
     this.checkIdle('relatedTo', true)
     const q = this.query(options)
+    return this.engine.run(this.draftProfile(draft), q)
+  }
+
+  /**
+   * Ids of the stored articles that are copies of an article: text cosine at or above
+   * `duplicateThreshold` (by default the same text after cleaning, such as one wire story under
+   * several mastheads). These are the articles `related` and `relatedTo` leave out, with
+   * `foldDuplicates` on (the default), as the same story in the same words as the one being read,
+   * so a page can still say "also published by". Takes a stored id or a draft (checked as in
+   * {@link relatedTo}: find out before publishing whether the text is already in the archive).
+   * Sorted by id; costs about one query.
+   *
+   * @example
+   * ```ts
+   * const elsewhere = index.copiesOf('wire-123').map((id) => index.get(id)?.source)
+   * ```
+   * @throws RelatedArticlesError `NOT_FOUND` when a string id is not stored; for a draft, the errors of {@link relatedTo}.
+   */
+  copiesOf(article: string | Draft): string[] {
+    this.checkIdle('copiesOf', true)
+    const profile = typeof article === 'string' ? this.engine.profileOf(this.slotOrThrow(article)) : this.draftProfile(article)
+    return copySlots(this.store, profile, this.resolved.duplicateThreshold)
+      .map((s) => this.store.idAt(s) as string)
+      .sort(compareCodeUnits)
+  }
+
+  /** A draft's query profile (validated, limited, analysed); its id's slot, when stored, is the one left out. */
+  private draftProfile(draft: Draft): QueryProfile {
     const valid = validateArticle(draft, 'draft', false)
     const embedding = valid.embedding
     if (embedding !== undefined) {
@@ -542,7 +571,7 @@ export class RelatedIndex {
     const features = toFeatures(this.analyzer.analyze(article), article, this.resolved)
     const profile = this.engine.profileOfDraft(features, time, embedding)
     const slot = article.id === '' ? undefined : this.store.slotOf(article.id)
-    return this.engine.run(slot === undefined ? profile : { ...profile, slot }, q)
+    return slot === undefined ? profile : { ...profile, slot }
   }
 
   /**

@@ -198,6 +198,7 @@ describe('callbacks that run inside a call', () => {
       ['relatedTo', () => index.relatedTo(DRAFT)],
       ['relatedExhaustive', () => index.relatedExhaustive('fire-1')],
       ['affectedBy', () => index.affectedBy('fire-1')],
+      ['copiesOf', () => index.copiesOf('fire-1')],
       ['iterateRelated', () => index.iterateRelated()],
       ['add', () => index.add({ id: 'x', title: 't', body: 'b' })],
       ['update', () => index.update(INITIAL[0] as Article)],

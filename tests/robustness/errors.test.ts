@@ -347,6 +347,7 @@ describe('junk arguments to every public method', () => {
     ['relatedExhaustive', (a, b) => index.relatedExhaustive(a as never, b as never)],
     ['affectedBy', (a, b) => index.affectedBy(a as never, b as never)],
     ['affectedBy (options)', (_a, b) => index.affectedBy('ukr-drone', b as never)],
+    ['copiesOf', (a) => index.copiesOf(a as never)],
     ['relatedAll', (a) => index.relatedAll(a as never)],
     ['iterateRelated', (a) => [...index.iterateRelated(a as never)]],
     ['deserialize', (a, b) => RelatedIndex.deserialize(a as never, b as never)],
