@@ -11,7 +11,8 @@
  *
  * Options: --sizes (default 100000,300000), --queries N (related and relatedTo queries, default
  * 1000), --affected-seconds S (affectedBy runs one query per article sharing a term with the
- * given one, seconds each at 100k: as many as fit in S seconds, at least one; default 60),
+ * given one, seconds each at 100k: as many as fit in S seconds, at least one; default 60; 0 skips
+ * affectedBy, whose first call at a million articles can take longer than the rest of the run),
  * --batch N (ids of the relatedAll rate sample, default 2000), --threads N (the N of "relatedAll
  * on N threads", default 2), --build-threads N (a second build with analysis on N worker
  * threads, default 2; 0 skips it), --ours-build-threads N (analysis threads of the build that the
@@ -55,7 +56,7 @@ interface Options {
   oursBuildThreads: number
   /** Skip our one-thread child (when only the threaded build is wanted). */
   ours: boolean
-  child: { kind: 'ours' | 'minimal' | 'threaded-build'; size: number; out: string } | undefined
+  child: { kind: 'ours' | 'minimal' | 'threaded-build' | 'affected'; size: number; out: string; snapshot: string } | undefined
 }
 
 function parseOptions(argv: readonly string[]): Options {
@@ -63,6 +64,7 @@ function parseOptions(argv: readonly string[]): Options {
   let kind: string | undefined
   let size = 0
   let out = ''
+  let snapshot = ''
   const int = (flag: string, value: string | undefined): number => {
     const n = Number(value)
     if (!Number.isSafeInteger(n) || n <= 0) throw new Error(`${flag} expects a positive integer, got ${JSON.stringify(value)}`)
@@ -74,7 +76,7 @@ function parseOptions(argv: readonly string[]): Options {
     switch (flag) {
       case '--sizes': o.sizes = (value ?? '').split(',').map((v) => int(flag, v)); i++; break
       case '--queries': o.queries = int(flag, value); i++; break
-      case '--affected-seconds': o.affectedSeconds = int(flag, value); i++; break
+      case '--affected-seconds': o.affectedSeconds = value === '0' ? 0 : int(flag, value); i++; break
       case '--batch': o.batch = int(flag, value); i++; break
       case '--threads': o.threads = int(flag, value); i++; break
       case '--no-minimal': o.minimal = false; break
@@ -84,12 +86,13 @@ function parseOptions(argv: readonly string[]): Options {
       case '--child': kind = value; i++; break
       case '--size': size = int(flag, value); i++; break
       case '--out': out = value ?? ''; i++; break
+      case '--snapshot': snapshot = value ?? ''; i++; break
       default: throw new Error(`unknown argument ${JSON.stringify(flag)}; see the header of benchmarks/scale.ts`)
     }
   }
   if (kind !== undefined) {
-    if (kind !== 'ours' && kind !== 'minimal' && kind !== 'threaded-build') throw new Error(`--child must be ours, minimal or threaded-build, got ${kind}`)
-    o.child = { kind, size, out }
+    if (kind !== 'ours' && kind !== 'minimal' && kind !== 'threaded-build' && kind !== 'affected') throw new Error(`--child must be ours, minimal, threaded-build or affected, got ${kind}`)
+    o.child = { kind, size, out, snapshot }
   }
   return o
 }
@@ -187,24 +190,6 @@ async function buildAndQuery(sources: readonly ScaleSource[], n: number, o: Opti
   const drafts = [...scaleArticles(sources, { count: o.queries, first: n })].map(toDraft)
   log(`relatedTo × ${drafts.length}`)
   const relatedTo = latency(drafts, (d) => index.relatedTo(d, { k: K }))
-  const affectedMs: number[] = []
-  const affectedStart = performance.now()
-  for (const id of queryIds) {
-    start = performance.now()
-    index.affectedBy(id, { k: K })
-    affectedMs.push(performance.now() - start)
-    if (performance.now() - affectedStart > o.affectedSeconds * 1000) break
-  }
-  log(`affectedBy × ${affectedMs.length}`)
-  const affectedBy = {
-    queries: affectedMs.length,
-    passes: 1,
-    p50Ms: round(percentile(affectedMs, 50), 1),
-    p95Ms: round(percentile(affectedMs, 95), 1),
-    p99Ms: round(percentile(affectedMs, 99), 1),
-    meanMs: round(affectedMs.reduce((a, b) => a + b, 0) / affectedMs.length, 1),
-  }
-
   const batchIds = samplePositions(0, n, o.batch, 'scale-batch').map((p) => `s${p}`)
   log(`relatedAll rate over ${batchIds.length} ids, one thread`)
   const batchRun = timed(() => index.relatedAll({ ids: batchIds, k: K }))
@@ -247,7 +232,6 @@ async function buildAndQuery(sources: readonly ScaleSource[], n: number, o: Opti
     },
     related,
     relatedTo,
-    affectedBy,
     relatedAll: {
       sample: batchIds.length,
       threads: 1,
@@ -266,7 +250,8 @@ async function buildAndQuery(sources: readonly ScaleSource[], n: number, o: Opti
  */
 async function measureOurs(sources: readonly ScaleSource[], n: number, o: Options): Promise<Record<string, unknown>> {
   const directory = mkdtempSync(join(tmpdir(), 'related-scale-'))
-  const file = join(directory, 'index.snapshot')
+  // The parent's path keeps the file for the affectedBy child; else a temporary one.
+  const file = o.child?.snapshot !== undefined && o.child.snapshot !== '' ? o.child.snapshot : join(directory, 'index.snapshot')
   try {
     const { later, snapshot, relatedAll, ...built } = await buildAndQuery(sources, n, o, file)
     const { bytes, check, queryIds, batchIds, oneThreadLists } = later
@@ -305,6 +290,60 @@ async function measureOurs(sources: readonly ScaleSource[], n: number, o: Option
     }
   } finally {
     rmSync(directory, { recursive: true, force: true })
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Child: affectedBy, on the snapshot the ours child saved. A separate process because one call
+// cannot be interrupted: the parent kills this child when a call outlasts the budget, and what
+// it wrote before (load time, finished calls, when the running call started) is the result.
+
+async function measureAffected(n: number, o: Options, snapshot: string, out: string): Promise<void> {
+  const progress: { loadMs: number; callsMs: number[]; runningSince?: number } = { loadMs: 0, callsMs: [] }
+  const save = (): void => writeFileSync(out, JSON.stringify(progress))
+  let start = performance.now()
+  const index = await loadSnapshotFile(snapshot, { maxSnapshotBytes: MAX_SNAPSHOT_FILE_BYTES })
+  progress.loadMs = performance.now() - start
+  const queryIds = samplePositions(0, n, o.queries, 'scale-related').map((p) => `s${p}`)
+  const begin = performance.now()
+  for (const id of queryIds) {
+    progress.runningSince = Date.now()
+    save()
+    start = performance.now()
+    index.affectedBy(id, { k: K })
+    progress.callsMs.push(performance.now() - start)
+    delete progress.runningSince
+    save()
+    if (performance.now() - begin > o.affectedSeconds * 1000) break
+  }
+  save()
+}
+
+/** Runs the affectedBy child with a time limit; the figures of the calls that finished, and how long an unfinished one ran. */
+function spawnAffected(size: number, argv: readonly string[], workDir: string, snapshot: string, loadMs: number, budgetSeconds: number): Record<string, unknown> {
+  const out = join(workDir, `affected-${size}.json`)
+  const args = [...process.execArgv, fileURLToPath(import.meta.url), ...argv, '--child', 'affected', '--size', String(size), '--out', out, '--snapshot', snapshot]
+  // Room for the load (3 × the ours child's load, plus start-up), then the budget twice over.
+  const timeout = 3 * loadMs + 30_000 + 2 * budgetSeconds * 1000
+  const run = spawnSync(process.execPath, args, { stdio: 'inherit', timeout })
+  const stoppedAt = Date.now()
+  if (!existsSync(out)) return { queries: 0, note: `no result (exit ${run.status}, signal ${run.signal})` }
+  const progress = JSON.parse(readFileSync(out, 'utf8')) as { loadMs: number; callsMs: number[]; runningSince?: number }
+  const calls = progress.callsMs
+  const unfinishedSeconds = progress.runningSince === undefined ? undefined : round((stoppedAt - progress.runningSince) / 1000, 0)
+  return {
+    queries: calls.length,
+    passes: 1,
+    ...(calls.length === 0
+      ? {}
+      : {
+          p50Ms: round(percentile(calls, 50), 1),
+          p95Ms: round(percentile(calls, 95), 1),
+          p99Ms: round(percentile(calls, 99), 1),
+          meanMs: round(calls.reduce((a, b) => a + b, 0) / calls.length, 1),
+        }),
+    ...(unfinishedSeconds === undefined ? {} : { unfinishedCallStoppedAfterSeconds: unfinishedSeconds }),
+    budgetSeconds,
   }
 }
 
@@ -418,7 +457,7 @@ function markdown(report: Json): string {
         lat(ours.related),
         lat(minimal?.related),
         lat(ours.relatedTo),
-        lat(ours.affectedBy),
+        ours.affectedBy === undefined ? '–' : ours.affectedBy.queries === 0 ? `first call unfinished after ${ours.affectedBy.unfinishedCallStoppedAfterSeconds} s` : lat(ours.affectedBy),
         `${ours.relatedAll.listsPerSecond} (${minimal?.relatedAll.listsPerSecond ?? '–'})`,
         ours.relatedAll.onThreads.threads === undefined ? '–' : `${ours.relatedAll.onThreads.threads}: ${ours.relatedAll.onThreads.listsPerSecond} (× ${ours.relatedAll.onThreads.overOneThread})`,
         `${ours.relatedAll.wholeArchiveMinutes} / ${ours.relatedAll.onThreads.wholeArchiveMinutes ?? '–'}`,
@@ -453,7 +492,7 @@ const DEFINITIONS: Record<string, string> = {
   memory: 'live heap + external after a full GC with the index held, minus the same before the build, per article; "beyond text" subtracts one byte per stored title/body character',
   related: 'related(id, {k:10}) over a seeded sample of indexed ids; one untimed warm-up pass, then 3 timed passes, each query\'s latency the median of its passes',
   relatedTo: 'relatedTo(draft, {k:10}) on articles generated past the end of the corpus (analysis included)',
-  affectedBy: 'affectedBy(id, {k:10}) on the first ids of the related sample, one timed pass, as many as fit in the --affected-seconds budget (the count is in scale.json)',
+  affectedBy: 'affectedBy(id, {k:10}) on the first ids of the related sample, one timed pass, in a child process that loads the snapshot file: as many calls as fit in the --affected-seconds budget (the count is in scale.json); a call still running when the budget is spent twice over is stopped and reported as unfinished',
   relatedAll: 'relatedAll({ids: seeded sample, k:10}) on the main thread, then the same ids on a RelatedPool of --threads worker threads loaded from the snapshot bytes (pool start not included in the rate; results checked identical); whole-archive minutes = size / rate',
   snapshot: 'saveSnapshotFile (save: streamed in 64 MiB parts, fsync and rename) and loadSnapshotFile (load: read in parts, checksum, decode, idf and norms) through a temporary file; first query after load is one related() right after the load; serialize() (in scale.json) is timed apart, for the worker pool',
   minimal: 'MinimalCosineIndex (benchmarks/lib/speed-baselines.ts) over the same articles: baseline tokens, sublinear tf × smoothed idf, typed-array postings, full accumulator scan; build excludes generating the articles',
@@ -471,12 +510,14 @@ async function main(): Promise<void> {
   const child = o.child
   if (child !== undefined) {
     const result =
-      child.kind === 'ours'
+      child.kind === 'affected'
+        ? await measureAffected(child.size, o, child.snapshot, child.out)
+        : child.kind === 'ours'
         ? await measureOurs(sources, child.size, o)
         : child.kind === 'threaded-build'
           ? await measureThreadedBuild(sources, child.size, o)
           : measureMinimal(sources, child.size, o)
-    writeFileSync(child.out, JSON.stringify(result))
+    if (result !== undefined) writeFileSync(child.out, JSON.stringify(result))
     return
   }
   const env = environment()
@@ -487,7 +528,14 @@ async function main(): Promise<void> {
       const entry: Record<string, unknown> = {}
       if (o.ours) {
         console.log(`${size} articles: ours`)
-        entry.ours = spawnChild('ours', size, argv, workDir)
+        const snapshot = join(workDir, `ours-${size}.snapshot`)
+        const ours = spawnChild('ours', size, [...argv, '--snapshot', snapshot], workDir) as Json
+        if (o.affectedSeconds > 0) {
+          console.log(`${size} articles: affectedBy (at most about ${o.affectedSeconds} s after the load)`)
+          ours.affectedBy = spawnAffected(size, argv, workDir, snapshot, ours.snapshot.loadMs as number, o.affectedSeconds)
+        }
+        rmSync(snapshot, { force: true })
+        entry.ours = ours
       }
       if (o.buildThreads > 0) {
         console.log(`${size} articles: build with analysis on ${o.buildThreads} worker threads`)
