@@ -52,6 +52,9 @@ export class WitnessMemory {
   private markedAt = new Int32Array(0)
   private seen: Array<Article | undefined> = []
   private call = 0
+  private fresh = true
+  /** The call that last made an entry (-1: none since the memory started or was reset). */
+  private lastEntryCall = -1
   private compactions = -1
   /** Per call (a ring of {@link EPOCH_WINDOW}), how far idfs moved since the call before. */
   private readonly steps: Array<CallStep | undefined> = []
@@ -87,9 +90,11 @@ export class WitnessMemory {
       this.markedAt = new Int32Array(0)
       this.seen = []
       this.steps.length = 0
+      this.lastEntryCall = -1
       for (let i = 0; i < this.fields.length; i++) this.fields[i] = new FieldState()
     }
     this.call++
+    this.fresh = this.lastEntryCall < 0
     this.reserve(store.capacity)
     const { changedAt, seen, call } = this
     const capacity = store.capacity
@@ -163,6 +168,16 @@ export class WitnessMemory {
     return 0
   }
 
+  /** Whether the memory held nothing before this call (its first on the archive, or after a compaction). */
+  get isNew(): boolean {
+    return this.fresh
+  }
+
+  /** Whether x has a remembered witness set (of any age, maybe only hints). */
+  hasEntry(x: number): boolean {
+    return (this.epoch[x] as number) >= 0
+  }
+
   /** x's remembered witness slots (-1 for none), as hints: a caller rescoring them trusts only their ids. */
   hints(x: number): Int32Array {
     const at = x * this.k
@@ -187,6 +202,7 @@ export class WitnessMemory {
     this.selfCosine[x] = selfCosine
     this.pairCosine[x] = pairCosine
     this.epoch[x] = this.call
+    this.lastEntryCall = this.call
   }
 
   /**
