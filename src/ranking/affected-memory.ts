@@ -28,9 +28,9 @@ import type { ResolvedQueryOptions } from './options.js'
  * identity: the index stores a fresh frozen object on every add and update) is not used; a
  * compaction (slots and term ids renumbered) forgets everything.
  *
- * Memory: `4k + 48` bytes per slot (witness slots, bound, epoch, witness cosines, change
- * stamp, four mark stamps), one reference per slot for the article last seen there, and 4 bytes per term of each
- * field for the last call's document frequencies.
+ * Memory: about `4k + 60` bytes per slot (witness slots, bound, epoch, witness cosines, change
+ * stamp, four mark stamps, scratch, one reference to the article last seen there), and 4 bytes
+ * per term of each field for the last call's document frequencies.
  */
 export class WitnessMemory {
   /** Witness slots, `k` per slot (-1: none). Also hints for a new search when the bound fails. */
