@@ -28,8 +28,8 @@ import type { ResolvedQueryOptions } from './options.js'
  * identity: the index stores a fresh frozen object on every add and update) is not used; a
  * compaction (slots and term ids renumbered) forgets everything.
  *
- * Memory: about `4k + 60` bytes per slot (witness slots, bound, epoch, witness cosines, change
- * stamp, four mark stamps, scratch, one reference to the article last seen there), and 4 bytes
+ * Memory: about `4k + 64` bytes per slot (witness slots, bound, epoch, witness cosines, change
+ * stamp, five mark stamps, scratch, one reference to the article last seen there), and 4 bytes
  * per term of each field for the last call's document frequencies.
  */
 export class WitnessMemory {
@@ -50,6 +50,8 @@ export class WitnessMemory {
    * number at which the slot last held a term whose idf moved by a level-ℓ amount (see {@link MARK_STEPS}).
    */
   private markedAt = new Int32Array(0)
+  /** Per slot, the latest call of any of its marks (a quick test before the levels are read). */
+  private markedAny = new Int32Array(0)
   private seen: Array<Article | undefined> = []
   private call = 0
   private fresh = true
@@ -88,6 +90,7 @@ export class WitnessMemory {
       this.epoch = new Int32Array(0)
       this.changedAt = new Int32Array(0)
       this.markedAt = new Int32Array(0)
+      this.markedAny = new Int32Array(0)
       this.seen = []
       this.steps.length = 0
       this.lastEntryCall = -1
@@ -163,6 +166,7 @@ export class WitnessMemory {
 
   /** The highest mark level slot s received after call e (0: none). */
   private levelSince(s: number, e: number): number {
+    if ((this.markedAny[s] as number) <= e) return 0
     const { markedAt } = this
     for (let level = MARK_LEVELS; level >= 1; level--) if ((markedAt[s * MARK_LEVELS + level - 1] as number) > e) return level
     return 0
@@ -254,6 +258,7 @@ export class WitnessMemory {
       for (let i = 0; i < count; i++) {
         const s = scratchSlots[i] as number
         markedAt[s * MARK_LEVELS + level - 1] = call
+        this.markedAny[s] = call
         scratchSeen[s] = 0
       }
     }
@@ -281,6 +286,7 @@ export class WitnessMemory {
     this.epoch = grow(this.epoch, (n) => new Int32Array(n), -1)
     this.changedAt = grow(this.changedAt, (n) => new Int32Array(n), 0)
     this.markedAt = grow(this.markedAt, (n) => new Int32Array(n), 0, MARK_LEVELS)
+    this.markedAny = grow(this.markedAny, (n) => new Int32Array(n), 0)
     this.scratchSeen = new Uint8Array(size)
     this.scratchSlots = new Int32Array(size)
   }
