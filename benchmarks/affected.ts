@@ -4,14 +4,15 @@
  * ids, so every story then has exact copies), times `related` in the same process as the
  * reference, then removes sampled articles and adds them back one at a time, timing affectedBy
  * after each add (see `lib/speed-affected.ts`). `--check N` compares N further adds with brute
- * force (one query per stored article each).
+ * force (one query per stored article each). `--snapshot FILE` loads the index from FILE when it
+ * exists (and saves it there after a build), so that repeated runs skip the build.
  *
  *   npx tsx benchmarks/affected.ts                       # 19,043 articles, 40 adds
  *   npx tsx benchmarks/affected.ts --sizes 19043,100000 --adds 40 --check 2
  *
  * Writes `benchmarks/results/affected.json`. Exits 0 with a message when the corpus is absent.
  */
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { loadavg } from 'node:os'
 import { resolve } from 'node:path'
 import { RelatedIndex } from '../src/index.js'
@@ -27,10 +28,11 @@ interface Options {
   adds: number
   queries: number
   check: number
+  snapshot: string | undefined
 }
 
 function parseOptions(argv: readonly string[]): Options {
-  const o: Options = { sizes: [19043], adds: 40, queries: 200, check: 0 }
+  const o: Options = { sizes: [19043], adds: 40, queries: 200, check: 0, snapshot: undefined }
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i] as string
     const value = argv[i + 1]
@@ -47,6 +49,10 @@ function parseOptions(argv: readonly string[]): Options {
     } else if (flag === '--adds') o.adds = Math.max(2, number())
     else if (flag === '--queries') o.queries = Math.max(1, number())
     else if (flag === '--check') o.check = number()
+    else if (flag === '--snapshot' && value !== undefined) {
+      o.snapshot = value
+      i++
+    }
     else throw new Error(`unknown option ${flag}`)
   }
   return o
@@ -54,6 +60,7 @@ function parseOptions(argv: readonly string[]): Options {
 
 interface SizeResult {
   articles: number
+  /** NaN when the index was loaded from `--snapshot`. */
   buildSeconds: number
   loadAverage: number[]
   relatedP50Ms: number
@@ -73,9 +80,18 @@ async function main(): Promise<void> {
   const results: SizeResult[] = []
   for (const n of o.sizes) {
     const articles = scaleCorpus(corpus.articles, n)
-    console.log(`[${n}] build`)
-    const index = new RelatedIndex()
-    const build = await timedAsync(() => index.addStream(articles, { threads: 2 }))
+    const file = o.snapshot === undefined ? undefined : o.sizes.length > 1 ? `${o.snapshot}.${n}` : o.snapshot
+    let index = new RelatedIndex()
+    let buildSeconds = NaN
+    if (file !== undefined && existsSync(file)) {
+      console.log(`[${n}] load ${file}`)
+      index = RelatedIndex.deserialize(readFileSync(file))
+      if (index.size !== n) throw new Error(`${file} holds ${index.size} articles, not ${n}`)
+    } else {
+      console.log(`[${n}] build`)
+      buildSeconds = (await timedAsync(() => index.addStream(articles, { threads: 2 }))).seconds
+      if (file !== undefined) writeFileSync(file, index.serialize())
+    }
     const queryIds = samplePositions(0, n, o.queries, 'related').map((p) => (articles[p] as RankerArticle).id)
     console.log(`[${n}] related × ${queryIds.length}`)
     const related = timeQueries(queryIds, (id) => index.related(id, { k: K }))
@@ -97,7 +113,7 @@ async function main(): Promise<void> {
     }
     const result: SizeResult = {
       articles: n,
-      buildSeconds: Math.round(build.seconds * 10) / 10,
+      buildSeconds: Math.round(buildSeconds * 10) / 10,
       loadAverage: loadavg().map((l) => Math.round(l * 100) / 100),
       relatedP50Ms: related.p50Ms,
       relatedP95Ms: related.p95Ms,
