@@ -52,14 +52,23 @@ export class WitnessMemory {
   private markedAt = new Int32Array(0)
   /** Per slot, the latest call of any of its marks (a quick test before the levels are read). */
   private markedAny = new Int32Array(0)
+  private readonly marks = new Int32Array(MARK_LEVELS)
   private seen: Array<Article | undefined> = []
   private call = 0
   private fresh = true
   /** The call that last made an entry (-1: none since the memory started or was reset). */
   private lastEntryCall = -1
   private compactions = -1
-  /** Per call (a ring of {@link EPOCH_WINDOW}), how far idfs moved since the call before. */
-  private readonly steps: Array<CallStep | undefined> = []
+  /**
+   * Per call (a ring of {@link EPOCH_WINDOW}), field and mark level: the running sums of the
+   * logarithms of the per-call idf ranges (see {@link step}), so that a range over any run of
+   * calls is one subtraction.
+   */
+  private readonly logLo = new Float64Array(EPOCH_WINDOW * STRIDE)
+  private readonly logHi = new Float64Array(EPOCH_WINDOW * STRIDE)
+  private readonly callAt = new Int32Array(EPOCH_WINDOW).fill(-1)
+  /** The latest call whose ranges are unknown (the first, or the first after a reset): no run may span it. */
+  private unknownAt = 0
   private readonly fields: FieldState[] = [new FieldState(), new FieldState(), new FieldState()]
   private scratchSeen = new Uint8Array(0)
   private scratchSlots = new Int32Array(0)
@@ -92,7 +101,7 @@ export class WitnessMemory {
       this.markedAt = new Int32Array(0)
       this.markedAny = new Int32Array(0)
       this.seen = []
-      this.steps.length = 0
+      this.callAt.fill(-1)
       this.lastEntryCall = -1
       for (let i = 0; i < this.fields.length; i++) this.fields[i] = new FieldState()
     }
@@ -110,7 +119,19 @@ export class WitnessMemory {
     }
     const fields = [store.text, store.entities, store.tags]
     const ranges = fields.map((field, i) => this.step(field, this.fields[i] as FieldState))
-    this.steps[call % EPOCH_WINDOW] = { call, ranges }
+    const at = (call % EPOCH_WINDOW) * STRIDE
+    const before = ((call - 1) % EPOCH_WINDOW) * STRIDE
+    const known = this.callAt[(call - 1) % EPOCH_WINDOW] === call - 1 && ranges.every((r) => r !== undefined)
+    if (!known) this.unknownAt = call
+    for (let f = 0; f < 3; f++) {
+      const range = ranges[f]
+      for (let level = 0; level <= MARK_LEVELS; level++) {
+        const i = f * (MARK_LEVELS + 1) + level
+        this.logLo[at + i] = known && range !== undefined ? (this.logLo[before + i] as number) + Math.log(range.lo[level] as number) : 0
+        this.logHi[at + i] = known && range !== undefined ? (this.logHi[before + i] as number) + Math.log(range.hi[level] as number) : 0
+      }
+    }
+    this.callAt[call % EPOCH_WINDOW] = call
     this.drift = undefined
   }
 
@@ -118,7 +139,7 @@ export class WitnessMemory {
   driftBound(store: ArticleStore, q: ResolvedQueryOptions): DriftBound | undefined {
     // An article's embedding is part of it: with none stored now, no unchanged article had one then.
     if (q.weights.embedding > 0 && store.embeddings.size > 0) return undefined
-    this.drift ??= new DriftBound(q, this.steps, this.call)
+    this.drift ??= new DriftBound(q, this.logLo, this.logHi, this.callAt, this.unknownAt, this.call)
     return this.drift
   }
 
@@ -132,14 +153,23 @@ export class WitnessMemory {
     if (e < 0 || e <= this.call - EPOCH_WINDOW) return false
     const tau = this.tau[x] as number
     if (!(tau > 0) || (this.changedAt[x] as number) > e) return false
-    const { k, changedAt, witnessSlots } = this
-    let level = this.levelSince(x, e)
+    const { k, changedAt, witnessSlots, markedAny } = this
+    let marked = (markedAny[x] as number) > e
     for (let i = x * k; i < x * k + k; i++) {
       const w = witnessSlots[i] as number
       if (w === n || (changedAt[w] as number) > e) return false
-      if (level < MARK_LEVELS) level = Math.max(level, this.levelSince(w, e))
+      if ((markedAny[w] as number) > e) marked = true
     }
-    const bound = drift.at(e, level)
+    let bound = drift.at(e)
+    if (marked) {
+      // First the bound of the highest level over every call since e (memoised), then, when
+      // that is not enough, the one that gives each call its own level.
+      const marks = this.marksSince(x, e)
+      let top = MARK_LEVELS
+      while (top > 0 && (marks[top - 1] as number) === 0) top--
+      bound = drift.atLevel(e, top)
+      if (!(bound.score * tau - MEMORY_MARGIN > scoreOfN + MEMORY_MARGIN)) bound = drift.at(e, marks)
+    }
     if (!(bound.score * tau - MEMORY_MARGIN > scoreOfN + MEMORY_MARGIN)) return false
     const { copyLimit, apart } = this.limits
     if (copyLimit !== Infinity && !(cosineCeiling(this.selfCosine[x] as number, bound.text) < copyLimit)) return false
@@ -155,21 +185,30 @@ export class WitnessMemory {
     const e = this.epoch[x] as number
     if (drift === undefined || e < 0 || e <= this.call - EPOCH_WINDOW || (this.changedAt[x] as number) > e) return NaN
     const { k, changedAt, witnessSlots } = this
-    let level = this.levelSince(x, e)
     for (let i = x * k; i < x * k + k; i++) {
       const w = witnessSlots[i] as number
       if (w < 0 || (changedAt[w] as number) > e) return NaN
-      level = Math.max(level, this.levelSince(w, e))
     }
-    return cosineCeiling(this.pairCosine[x] as number, drift.at(e, level).text)
+    return cosineCeiling(this.pairCosine[x] as number, drift.at(e, this.marksSince(x, e)).text)
   }
 
-  /** The highest mark level slot s received after call e (0: none). */
-  private levelSince(s: number, e: number): number {
-    if ((this.markedAny[s] as number) <= e) return 0
-    const { markedAt } = this
-    for (let level = MARK_LEVELS; level >= 1; level--) if ((markedAt[s * MARK_LEVELS + level - 1] as number) > e) return level
-    return 0
+  /**
+   * Per mark level ℓ (at ℓ − 1), the latest call after `e` at which x or one of its witnesses
+   * was marked with level ℓ (0: none). Since a mark stamp is the latest of its level, at any
+   * call c after e each of them held terms of at most the highest level whose stamp is ≥ c.
+   */
+  private marksSince(x: number, e: number): Int32Array {
+    const { k, markedAt, markedAny, witnessSlots } = this
+    const marks = this.marks.fill(0)
+    for (let i = -1; i < k; i++) {
+      const s = i < 0 ? x : (witnessSlots[x * k + i] as number)
+      if ((markedAny[s] as number) <= e) continue
+      for (let level = 0; level < MARK_LEVELS; level++) {
+        const c = markedAt[s * MARK_LEVELS + level] as number
+        if (c > e && c > (marks[level] as number)) marks[level] = c
+      }
+    }
+    return marks
   }
 
   /** Whether the memory held nothing before this call (its first on the archive, or after a compaction). */
@@ -215,7 +254,7 @@ export class WitnessMemory {
    * both calls matter (a pair of unchanged articles shares nothing else), and such a term keeps
    * its id.
    */
-  private step(field: FieldIndex, state: FieldState): StepRange {
+  private step(field: FieldIndex, state: FieldState): StepRange | undefined {
     const n0 = state.size
     const n1 = field.size
     const vocabulary = field.vocabularySize
@@ -226,8 +265,7 @@ export class WitnessMemory {
     state.df = df
     state.size = n1
     state.call = this.call
-    const unknown: StepRange = { lo: new Array<number>(MARK_LEVELS + 1).fill(0), hi: new Array<number>(MARK_LEVELS + 1).fill(Infinity) }
-    if (first || !(n0 >= 1) || !(n1 >= 1)) return unknown
+    if (first || !(n0 >= 1) || !(n1 >= 1)) return undefined
     const l0 = 1 + Math.log(1 + n0)
     const l1 = 1 + Math.log(1 + n1)
     // A term whose df did not move: (l1 − u) / (l0 − u) with u = ln(1 + df), monotone in u, so
@@ -303,8 +341,10 @@ export const EPOCH_WINDOW = 256
  * about 1/n); a level-ℓ pair gets the range of every term up to level ℓ. Rare terms move most and
  * mark few articles.
  */
-const MARK_STEPS = [1e-3, 4e-3, 1.6e-2, 6.4e-2]
+const MARK_STEPS = [3e-4, 1e-3, 4e-3, 1.6e-2, 6.4e-2]
 const MARK_LEVELS = MARK_STEPS.length
+/** Entries per call in the running sums: three fields, each with the unmarked range and one per level. */
+const STRIDE = 3 * (MARK_LEVELS + 1)
 const EMPTY_SLOTS = new Int32Array(0)
 
 /** One field's document frequencies and document count at the last call. */
@@ -320,67 +360,84 @@ interface StepRange {
   hi: number[]
 }
 
-interface CallStep {
-  call: number
-  /** Text, entities, tags. */
-  ranges: StepRange[]
-}
-
 /**
  * How far scores can have moved since an earlier call. Within a field, every idf moved by a
- * factor in `[lo, hi]` (the product of the per-call ranges since), so a cosine — a ratio of sums
- * of products of two idfs — moved by a factor in `[(lo/hi)², (hi/lo)²]`. A score is a weighted
- * mean of cosines, or, with context signals (time, tags), one whose context weights scale with
- * the content similarity: when every similarity shrinks by at most `f`, the score shrinks by at
- * most `f`, or `f²` with context (the context weight may shrink by `f` as well, and the weights
- * may grow by `1/f` where context pulls the mean down).
+ * factor in `[lo, hi]` (the product of the per-call ranges since, each of the level the pair
+ * was marked with at that call), so a cosine — a ratio of sums of products of two idfs — moved
+ * by a factor in `[(lo/hi)², (hi/lo)²]`. A score is a weighted mean of cosines, or, with context
+ * signals (time, tags), one whose context weights scale with the content similarity: when every
+ * similarity shrinks by at most `f`, the score shrinks by at most `f`, or `f²` with context (the
+ * context weight may shrink by `f` as well, and the weights may grow by `1/f` where context
+ * pulls the mean down).
  */
 export class DriftBound {
   private readonly memo = new Map<number, { score: number; text: number }>()
 
   constructor(
     private readonly q: ResolvedQueryOptions,
-    private readonly steps: ReadonlyArray<CallStep | undefined>,
+    private readonly logLo: Float64Array,
+    private readonly logHi: Float64Array,
+    private readonly callAt: Int32Array,
+    private readonly unknownAt: number,
     private readonly call: number,
   ) {}
 
   /**
    * Factors for pairs of articles unchanged since call `e`: any such pair's score now is at least
    * `score` times what it was then, and its text cosine at most `cosineCeiling(then, text)`.
-   * `level`: the highest mark level either article received since.
+   * `marks`: per level, the latest call after e at which either article was marked with it
+   * (none: unmarked since e).
    */
-  at(e: number, level: number): { score: number; text: number } {
+  at(e: number, marks?: Int32Array): { score: number; text: number } {
+    return marks === undefined ? this.atLevel(e, 0) : this.compute(e, marks, 0)
+  }
+
+  /** {@link at} with every call since e at mark level `level` (a looser bound for a pair marked up to that level), memoised. */
+  atLevel(e: number, level: number): { score: number; text: number } {
     const key = e * (MARK_LEVELS + 1) + level
     let bound = this.memo.get(key)
-    if (bound !== undefined) return bound
-    const lo = [1, 1, 1]
-    const hi = [1, 1, 1]
-    let known = true
-    for (let c = e + 1; c <= this.call && known; c++) {
-      const step = this.steps[c % EPOCH_WINDOW]
-      if (step === undefined || step.call !== c) {
-        known = false
-        break
-      }
-      for (let f = 0; f < 3; f++) {
-        const r = step.ranges[f] as StepRange
-        lo[f] = (lo[f] as number) * (r.lo[level] as number)
-        hi[f] = (hi[f] as number) * (r.hi[level] as number)
-      }
+    if (bound === undefined) {
+      bound = this.compute(e, undefined, level)
+      this.memo.set(key, bound)
     }
-    if (!known) bound = { score: 0, text: 0 }
-    else {
-      const shrink = (f: number): number => ((lo[f] as number) / (hi[f] as number)) ** 2
-      const w = this.q.weights
-      const text = shrink(0)
-      let factor = text
-      if (w.entities > 0) factor = Math.min(factor, shrink(1))
-      if (w.tags > 0) factor = Math.min(factor, shrink(2))
-      if (w.time > 0 || w.tags > 0) factor *= factor
-      bound = { score: factor, text }
-    }
-    this.memo.set(key, bound)
     return bound
+  }
+
+  private compute(e: number, marks: Int32Array | undefined, base: number): { score: number; text: number } {
+    const { logLo, logHi, callAt, call } = this
+    if (e < this.unknownAt || e <= call - EPOCH_WINDOW || e > call || callAt[e % EPOCH_WINDOW] !== e) return { score: 0, text: 0 }
+    // Runs of calls at one level: up to the latest mark of the highest level, then of the next…
+    const logShrink = [0, 0, 0]
+    const run = (from: number, to: number, level: number): void => {
+      const a = (from % EPOCH_WINDOW) * STRIDE
+      const b = (to % EPOCH_WINDOW) * STRIDE
+      for (let f = 0; f < 3; f++) {
+        const i = f * (MARK_LEVELS + 1) + level
+        const lo = (logLo[b + i] as number) - (logLo[a + i] as number)
+        const hi = (logHi[b + i] as number) - (logHi[a + i] as number)
+        logShrink[f] = (logShrink[f] as number) + 2 * (lo - hi)
+      }
+    }
+    let from = e
+    if (marks !== undefined) {
+      for (let level = MARK_LEVELS; level >= 1; level--) {
+        const until = marks[level - 1] as number
+        if (until > from) {
+          run(from, until, level)
+          from = until
+        }
+      }
+    }
+    if (call > from) run(from, call, base)
+    // Rounding of the logarithms and their sums: far below the callers' margins, never trusted to the last bit.
+    const shrink = (f: number): number => Math.min(1, Math.exp(logShrink[f] as number)) * (1 - 1e-12)
+    const w = this.q.weights
+    const text = shrink(0)
+    let factor = text
+    if (w.entities > 0) factor = Math.min(factor, shrink(1))
+    if (w.tags > 0) factor = Math.min(factor, shrink(2))
+    if (w.time > 0 || w.tags > 0) factor *= factor
+    return { score: factor, text }
   }
 }
 
