@@ -125,7 +125,14 @@ async function main(): Promise<void> {
   }
   const dir = resolve(projectRoot, 'benchmarks', 'results')
   mkdirSync(dir, { recursive: true })
-  writeFileSync(resolve(dir, 'affected.json'), `${JSON.stringify({ k: K, options: o, environment: environment(), results }, null, 2)}\n`)
+  const file = resolve(dir, 'affected.json')
+  // Sizes measured by earlier runs stay (each with its own options and environment).
+  const earlier = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { runs?: unknown[] }).runs ?? [] : []
+  const runs = [
+    ...earlier.filter((r) => !results.some((x) => x.articles === (r as { result: SizeResult }).result.articles)),
+    ...results.map((result) => ({ options: o, environment: environment(), result })),
+  ].sort((a, b) => (a as { result: SizeResult }).result.articles - (b as { result: SizeResult }).result.articles)
+  writeFileSync(file, `${JSON.stringify({ k: K, runs }, null, 2)}\n`)
 }
 
 async function timedAsync(run: () => Promise<unknown>): Promise<{ seconds: number }> {
