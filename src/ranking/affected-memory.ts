@@ -153,23 +153,17 @@ export class WitnessMemory {
     if (e < 0 || e <= this.call - EPOCH_WINDOW) return false
     const tau = this.tau[x] as number
     if (!(tau > 0) || (this.changedAt[x] as number) > e) return false
-    const { k, changedAt, witnessSlots, markedAny } = this
-    let marked = (markedAny[x] as number) > e
+    const { k, changedAt, witnessSlots } = this
+    let top = this.levelSince(x, e)
     for (let i = x * k; i < x * k + k; i++) {
       const w = witnessSlots[i] as number
       if (w === n || (changedAt[w] as number) > e) return false
-      if ((markedAny[w] as number) > e) marked = true
+      if (top < MARK_LEVELS) top = Math.max(top, this.levelSince(w, e))
     }
-    let bound = drift.at(e)
-    if (marked) {
-      // First the bound of the highest level over every call since e (memoised), then, when
-      // that is not enough, the one that gives each call its own level.
-      const marks = this.marksSince(x, e)
-      let top = MARK_LEVELS
-      while (top > 0 && (marks[top - 1] as number) === 0) top--
-      bound = drift.atLevel(e, top)
-      if (!(bound.score * tau - MEMORY_MARGIN > scoreOfN + MEMORY_MARGIN)) bound = drift.at(e, marks)
-    }
+    // First the bound of the highest level over every call since e (memoised), then, when
+    // that is not enough, the one that gives each call its own level.
+    let bound = drift.atLevel(e, top)
+    if (top > 0 && !(bound.score * tau - MEMORY_MARGIN > scoreOfN + MEMORY_MARGIN)) bound = drift.at(e, this.marksSince(x, e))
     if (!(bound.score * tau - MEMORY_MARGIN > scoreOfN + MEMORY_MARGIN)) return false
     const { copyLimit, apart } = this.limits
     if (copyLimit !== Infinity && !(cosineCeiling(this.selfCosine[x] as number, bound.text) < copyLimit)) return false
@@ -190,6 +184,14 @@ export class WitnessMemory {
       if (w < 0 || (changedAt[w] as number) > e) return NaN
     }
     return cosineCeiling(this.pairCosine[x] as number, drift.at(e, this.marksSince(x, e)).text)
+  }
+
+  /** The highest mark level slot s received after call e (0: none). */
+  private levelSince(s: number, e: number): number {
+    if ((this.markedAny[s] as number) <= e) return 0
+    const { markedAt } = this
+    for (let level = MARK_LEVELS; level >= 1; level--) if ((markedAt[s * MARK_LEVELS + level - 1] as number) > e) return level
+    return 0
   }
 
   /**
