@@ -130,7 +130,8 @@ async function main(): Promise<void> {
   const earlier = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { runs?: unknown[] }).runs ?? [] : []
   const runs = [
     ...earlier.filter((r) => !results.some((x) => x.articles === (r as { result: SizeResult }).result.articles)),
-    ...results.map((result) => ({ options: o, environment: environment(), result })),
+    // The snapshot's path is the caller's machine's business: only whether one was used is kept.
+    ...results.map((result) => ({ options: { ...o, snapshot: o.snapshot !== undefined }, environment: environment(), result })),
   ].sort((a, b) => (a as { result: SizeResult }).result.articles - (b as { result: SizeResult }).result.articles)
   writeFileSync(file, `${JSON.stringify({ k: K, runs }, null, 2)}\n`)
 }
