@@ -55,6 +55,8 @@ export class WitnessMemory {
   private readonly marks = new Int32Array(MARK_LEVELS)
   private seen: Array<Article | undefined> = []
   private call = 0
+  /** The latest call at which some slot that held an article was seen to have lost it. */
+  private replacedAt = 0
   private fresh = true
   /** The call that last made an entry (-1: none since the memory started or was reset). */
   private lastEntryCall = -1
@@ -101,6 +103,7 @@ export class WitnessMemory {
       this.markedAt = new Int32Array(0)
       this.markedAny = new Int32Array(0)
       this.seen = []
+      this.replacedAt = 0
       this.callAt.fill(-1)
       this.lastEntryCall = -1
       for (let i = 0; i < this.fields.length; i++) this.fields[i] = new FieldState()
@@ -113,6 +116,8 @@ export class WitnessMemory {
     for (let s = 0; s < capacity; s++) {
       const article = store.articleAt(s)
       if (article !== seen[s]) {
+        // A slot that held an article lost it (removed, replaced or updated).
+        if (seen[s] !== undefined) this.replacedAt = call
         seen[s] = article
         changedAt[s] = call
       }
@@ -154,6 +159,10 @@ export class WitnessMemory {
     const tau = this.tau[x] as number
     if (!(tau > 0) || (this.changedAt[x] as number) > e) return false
     const { k, changedAt, witnessSlots } = this
+    // Quick: when no stored article was removed or replaced since e, every witness is as it
+    // was, and when n arrived after e it is none of them; then the loosest bound (every call
+    // at the highest level, memoised) needs no witness read.
+    if (this.replacedAt <= e && (changedAt[n] as number) > e && this.holds(x, tau, scoreOfN, drift.atLevel(e, MARK_LEVELS))) return true
     let top = this.levelSince(x, e)
     for (let i = x * k; i < x * k + k; i++) {
       const w = witnessSlots[i] as number
@@ -164,10 +173,15 @@ export class WitnessMemory {
     // that is not enough, the one that gives each call its own level.
     let bound = drift.atLevel(e, top)
     if (top > 0 && !(bound.score * tau - MEMORY_MARGIN > scoreOfN + MEMORY_MARGIN)) bound = drift.at(e, this.marksSince(x, e))
+    return this.holds(x, tau, scoreOfN, bound)
+  }
+
+  /** Whether x's witnesses, under drift `bound`, still beat `scoreOfN` and stay clear of folding. */
+  private holds(x: number, tau: number, scoreOfN: number, bound: { score: number; text: number }): boolean {
     if (!(bound.score * tau - MEMORY_MARGIN > scoreOfN + MEMORY_MARGIN)) return false
     const { copyLimit, apart } = this.limits
     if (copyLimit !== Infinity && !(cosineCeiling(this.selfCosine[x] as number, bound.text) < copyLimit)) return false
-    return apart === Infinity || k === 1 || cosineCeiling(this.pairCosine[x] as number, bound.text) < apart
+    return apart === Infinity || this.k === 1 || cosineCeiling(this.pairCosine[x] as number, bound.text) < apart
   }
 
   /**
