@@ -19,7 +19,8 @@
  *
  * On `gva-incidents-dev` (another report of the same shooting incident), after `few shared
  * words` and `names written differently`:
- * - `folded as a copy`: the article is a copy of a result above it (`reasons.duplicates`);
+ * - `folded as a copy`: the article is a copy of a result above it (`reasons.duplicates`) or of
+ *   the query itself (left out of the list, named by `copiesOf`);
  * - `similar incidents at other times`: at least half of the top 10 are other incidents
  *   published more than {@link FAR_DAYS} days from the query (time could have told them apart);
  * - `similar incidents at the same time`: the rest (other shootings in the same weeks).
@@ -133,7 +134,8 @@ async function analyse(DATASET: string, examples: number): Promise<Record<string
     const topSameTopic = top.filter((r) => judged.get(r.id) === 1).length
     const topOther = top.filter((r) => (judged.get(r.id) ?? 0) === 0).length
     const topFar = top.filter((r) => (judged.get(r.id) ?? 0) === 0 && daysFrom(q, r.id) > FAR_DAYS).length
-    const folded = new Set(top.flatMap((r) => r.reasons.duplicates))
+    // Copies of a result above are folded into it; copies of the query are left out of the list.
+    const folded = new Set([...top.flatMap((r) => r.reasons.duplicates), ...index.copiesOf(q)])
     for (const [doc, grade] of judged) {
       if (grade < 2) continue
       relevantPairs++

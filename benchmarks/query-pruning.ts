@@ -17,14 +17,17 @@
  * (timed passes per path, default 3), --cache DIR (keep built indexes there as snapshot files
  * and load them on the next run; default: build every time), --no-write.
  *
- * The two alternate pass by pass (unpruned, pruned, unpruned, ...), each query's latency is its
- * median over its passes. Writes `benchmarks/results/query-pruning.json`. Exits 0 with a
+ * Each size runs the default query options and again with entities on (`weights.entities`
+ * 0.25); tagged runs the defaults only. `scan` in the results is the unpruned code, `pruned` the
+ * engine as shipped. The two alternate pass by pass (unpruned, pruned, unpruned, ...), each
+ * query's latency is its median over its passes. Writes `benchmarks/results/query-pruning.json`. Exits 0 with a
  * message when the corpus is absent (see benchmarks/lib/paths.ts).
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { RelatedIndex, loadSnapshotFile, saveSnapshotFile } from '../src/index.js'
 import { internalsOf } from '../src/ranking/related-index.js'
+import type { RelatedOptions } from '../src/ranking/options.js'
 import type { RelatedResult } from '../src/ranking/result.js'
 import { projectRoot } from './lib/paths.js'
 import { loadScaleSources, scaleArticles } from './lib/scale-corpus.js'
@@ -131,19 +134,31 @@ function summary(ms: readonly number[]): PathLatency {
   }
 }
 
-async function measure(size: number, o: Options, tagged = false): Promise<Record<string, unknown> | undefined> {
+/** Query options of each run: the defaults, and entities on (every touched article was scored then). */
+const VARIANTS: ReadonlyArray<{ name: string; options: RelatedOptions }> = [
+  { name: 'defaults', options: { k: K } },
+  { name: 'entities 0.25', options: { k: K, weights: { entities: 0.25 } } },
+]
+
+async function measure(size: number, o: Options, tagged = false): Promise<Array<Record<string, unknown>> | undefined> {
   const got = await indexOf(size, o, tagged)
   if (typeof got === 'string') {
     console.log(`Skipping ${size}: ${got}`)
     return undefined
   }
   const { index, ids, corpus } = got
+  const out: Array<Record<string, unknown>> = []
+  for (const variant of tagged ? VARIANTS.slice(0, 1) : VARIANTS) out.push(timeVariant(index, ids, corpus, size, o, variant))
+  return out
+}
+
+function timeVariant(index: RelatedIndex, ids: readonly string[], corpus: string, size: number, o: Options, variant: { name: string; options: RelatedOptions }): Record<string, unknown> {
   const { engine } = internalsOf(index)
   const queries = samplePositions(0, ids.length, o.queries, 'query-pruning').map((p) => ids[p] as string)
   const run = (pruned: boolean, id: string): RelatedResult[] => {
     engine.pruning = pruned
     try {
-      return index.related(id, { k: K })
+      return index.related(id, variant.options)
     } finally {
       engine.pruning = true
     }
@@ -174,6 +189,7 @@ async function measure(size: number, o: Options, tagged = false): Promise<Record
   const result = {
     size,
     corpus,
+    options: variant.name,
     queries: queries.length,
     passes: o.passes,
     differing,
@@ -183,7 +199,7 @@ async function measure(size: number, o: Options, tagged = false): Promise<Record
     p50Ratio: round(percentile(scan, 50) / percentile(pruned, 50), 2),
     p95Ratio: round(percentile(scan, 95) / percentile(pruned, 95), 2),
   }
-  console.log(`  ${size} (${corpus}): scan p50 ${result.scan.p50Ms} / p95 ${result.scan.p95Ms} ms, pruned p50 ${result.pruned.p50Ms} / p95 ${result.pruned.p95Ms} ms, median per-query speed-up ${result.medianSpeedup}x, ${differing} differing`)
+  console.log(`  ${size} (${corpus}, ${variant.name}): scan p50 ${result.scan.p50Ms} / p95 ${result.scan.p95Ms} ms, pruned p50 ${result.pruned.p50Ms} / p95 ${result.pruned.p95Ms} ms, median per-query speed-up ${result.medianSpeedup}x, ${differing} differing`)
   return result
 }
 
@@ -193,12 +209,12 @@ async function main(): Promise<void> {
   const results: Array<Record<string, unknown>> = []
   for (const size of o.sizes) {
     const r = await measure(size, o)
-    if (r !== undefined) results.push(r)
+    if (r !== undefined) results.push(...r)
   }
   // Tagged queries: with pruning off they take the general path (every touched article scored).
   for (const size of o.taggedSizes) {
     const r = await measure(size, o, true)
-    if (r !== undefined) results.push(r)
+    if (r !== undefined) results.push(...r)
   }
   if (results.some((r) => (r.differing as number) > 0)) {
     console.error('Pruned and exhaustive results differ.')

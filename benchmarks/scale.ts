@@ -125,10 +125,26 @@ function toDraft(article: RankerArticle): Draft {
 
 const mb = (bytes: number): number => round(bytes / 1e6, 1)
 
+/** Load time of a snapshot file, the first query's time after it, and whether the loaded index answers as `check` says; the loaded index is garbage on return. */
+async function measureLoad(file: string, queryIds: readonly string[], check: readonly string[]): Promise<{ loadMs: number; firstQueryAfterLoadMs: number; sameResults: boolean }> {
+  let start = performance.now()
+  const loaded = await loadSnapshotFile(file, { maxSnapshotBytes: MAX_SNAPSHOT_FILE_BYTES })
+  const loadMs = performance.now() - start
+  start = performance.now()
+  loaded.related(queryIds[1] as string, { k: K })
+  const firstQueryAfterLoadMs = performance.now() - start
+  return { loadMs, firstQueryAfterLoadMs, sameResults: sameTopK(loaded, queryIds, check) }
+}
+
+/** Whether `index` gives the ids listed in `expected` (comma-joined) for each query id. */
+function sameTopK(index: RelatedIndex, ids: readonly string[], expected: readonly string[]): boolean {
+  return ids.every((id, i) => index.related(id, { k: K }).map((r) => r.id).join(',') === expected[i])
+}
+
 // ---------------------------------------------------------------------------------------------
 // Child: our library.
 
-async function measureOurs(sources: readonly ScaleSource[], n: number, o: Options): Promise<Record<string, unknown>> {
+async function buildAndQuery(sources: readonly ScaleSource[], n: number, o: Options, file: string) {
   const log = (text: string): void => console.log(`  [${n}] ${text}`)
   // Warm-up (JIT, the language model), then the base memory: sources + the shared wink instance.
   const warm = new RelatedIndex()
@@ -196,58 +212,15 @@ async function measureOurs(sources: readonly ScaleSource[], n: number, o: Option
   const oneThreadLists = batchRun.value
 
   log('snapshot')
-  const directory = mkdtempSync(join(tmpdir(), 'related-scale-'))
-  const file = join(directory, 'index.snapshot')
-  let snapshot: Record<string, unknown>
-  let threaded: Record<string, unknown> = {}
-  try {
-    start = performance.now()
-    const bytes = index.serialize()
-    const serializeMs = performance.now() - start
-    start = performance.now()
-    await saveSnapshotFile(index, file)
-    const saveMs = performance.now() - start
-    const snapshotBytes = bytes.length
-    const check = queryIds.slice(0, 5).map((id) => index.related(id, { k: K }).map((r) => r.id).join(','))
-    start = performance.now()
-    const loaded = await loadSnapshotFile(file, { maxSnapshotBytes: MAX_SNAPSHOT_FILE_BYTES })
-    const loadMs = performance.now() - start
-    start = performance.now()
-    loaded.related(queryIds[1] as string, { k: K })
-    const firstQueryAfterLoadMs = performance.now() - start
-    const sameResults = queryIds.slice(0, 5).every((id, i) => loaded.related(id, { k: K }).map((r) => r.id).join(',') === check[i])
-    log(`relatedAll rate over ${batchIds.length} ids, ${o.threads} worker threads`)
-    start = performance.now()
-    const pool = await createRelatedPool(bytes, { threads: o.threads })
-    const poolStartMs = performance.now() - start
-    try {
-      start = performance.now()
-      const pooled = await pool.relatedAll({ ids: batchIds, k: K })
-      const pooledSeconds = (performance.now() - start) / 1000
-      threaded = {
-        threads: o.threads,
-        poolStartMs: round(poolStartMs, 0),
-        listsPerSecond: round(batchIds.length / pooledSeconds, 1),
-        overOneThread: round(batchRun.seconds / pooledSeconds, 2),
-        wholeArchiveMinutes: round(n / (batchIds.length / pooledSeconds) / 60, 1),
-        identicalToOneThread: JSON.stringify([...pooled]) === JSON.stringify([...oneThreadLists]),
-      }
-    } finally {
-      await pool.close()
-    }
-    snapshot = {
-      bytes: snapshotBytes,
-      megabytes: mb(snapshotBytes),
-      serializeMs: round(serializeMs, 0),
-      saveMs: round(saveMs, 0),
-      loadMs: round(loadMs, 0),
-      firstQueryAfterLoadMs: round(firstQueryAfterLoadMs, 2),
-      buildOverLoad: round((buildSeconds * 1000) / loadMs, 1),
-      sameResults,
-    }
-  } finally {
-    rmSync(directory, { recursive: true, force: true })
-  }
+  start = performance.now()
+  const bytes = index.serialize()
+  const serializeMs = performance.now() - start
+  start = performance.now()
+  await saveSnapshotFile(index, file)
+  const saveMs = performance.now() - start
+  const check = queryIds.slice(0, 5).map((id) => index.related(id, { k: K }).map((r) => r.id).join(','))
+  const snapshot = { bytes: bytes.length, megabytes: mb(bytes.length), serializeMs: round(serializeMs, 0), saveMs: round(saveMs, 0) }
+  const later = { bytes, check, queryIds: queryIds.slice(0, 5), batchIds, oneThreadLists, oneThreadSeconds: batchRun.seconds, buildSeconds }
 
   return {
     articles: n,
@@ -280,10 +253,58 @@ async function measureOurs(sources: readonly ScaleSource[], n: number, o: Option
       threads: 1,
       listsPerSecond: round(listsPerSecond, 1),
       wholeArchiveMinutes: round(n / listsPerSecond / 60, 1),
-      onThreads: threaded,
     },
     snapshot,
-    processPeakRssMB: mb(peakRssBytes()),
+    later,
+  }
+}
+
+/**
+ * Our library's figures: {@link buildAndQuery}, whose index is garbage once it returns, then the
+ * load of its snapshot file and the worker pool. Only one copy of the index is alive at a time
+ * in this thread: two copies of a million-article index do not fit Node's default heap.
+ */
+async function measureOurs(sources: readonly ScaleSource[], n: number, o: Options): Promise<Record<string, unknown>> {
+  const directory = mkdtempSync(join(tmpdir(), 'related-scale-'))
+  const file = join(directory, 'index.snapshot')
+  try {
+    const { later, snapshot, relatedAll, ...built } = await buildAndQuery(sources, n, o, file)
+    const { bytes, check, queryIds, batchIds, oneThreadLists } = later
+    const { loadMs, firstQueryAfterLoadMs, sameResults } = await measureLoad(file, queryIds, check)
+    console.log(`  [${n}] relatedAll rate over ${batchIds.length} ids, ${o.threads} worker threads`)
+    let start = performance.now()
+    const pool = await createRelatedPool(bytes, { threads: o.threads })
+    const poolStartMs = performance.now() - start
+    let threaded: Record<string, unknown>
+    try {
+      start = performance.now()
+      const pooled = await pool.relatedAll({ ids: batchIds, k: K })
+      const pooledSeconds = (performance.now() - start) / 1000
+      threaded = {
+        threads: o.threads,
+        poolStartMs: round(poolStartMs, 0),
+        listsPerSecond: round(batchIds.length / pooledSeconds, 1),
+        overOneThread: round(later.oneThreadSeconds / pooledSeconds, 2),
+        wholeArchiveMinutes: round(n / (batchIds.length / pooledSeconds) / 60, 1),
+        identicalToOneThread: JSON.stringify([...pooled]) === JSON.stringify([...oneThreadLists]),
+      }
+    } finally {
+      await pool.close()
+    }
+    return {
+      ...built,
+      relatedAll: { ...relatedAll, onThreads: threaded },
+      snapshot: {
+        ...snapshot,
+        loadMs: round(loadMs, 0),
+        firstQueryAfterLoadMs: round(firstQueryAfterLoadMs, 2),
+        buildOverLoad: round((later.buildSeconds * 1000) / loadMs, 1),
+        sameResults,
+      },
+      processPeakRssMB: mb(peakRssBytes()),
+    }
+  } finally {
+    rmSync(directory, { recursive: true, force: true })
   }
 }
 

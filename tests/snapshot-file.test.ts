@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import fc from 'fast-check'
 import { afterAll, describe, expect, it } from 'vitest'
 import { RelatedArticlesError } from '../src/errors.js'
-import { crc32 } from '../src/index/snapshot.js'
+import { crc32, portableCrc32 } from '../src/index/snapshot.js'
 import { RelatedIndex } from '../src/ranking/related-index.js'
 import { MAX_SNAPSHOT_FILE_BYTES, loadSnapshotFile, saveSnapshotFile } from '../src/snapshot-file.js'
 import { NEWS } from './helpers/corpus.js'
@@ -143,5 +143,20 @@ describe('snapshot files in parts', () => {
     expect((await rejection(saveSnapshotFile({} as RelatedIndex, join(dir, 'x')))).field).toBe('index')
     expect((await rejection(saveSnapshotFile(index, ''))).field).toBe('path')
     expect((await rejection(loadSnapshotFile(42 as never))).field).toBe('path')
+  })
+})
+
+describe('the snapshot checksum', () => {
+  it('is the same CRC-32 natively and in JavaScript, whole or continued part by part', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 300 }), fc.nat(300), (data, cut) => {
+        const at = Math.min(cut, data.length)
+        const whole = portableCrc32(data)
+        expect(crc32(data)).toBe(whole)
+        expect(crc32(data.subarray(at), crc32(data.subarray(0, at)))).toBe(whole)
+        expect(portableCrc32(data.subarray(at), portableCrc32(data.subarray(0, at)))).toBe(whole)
+      }),
+    )
+    expect(portableCrc32(new TextEncoder().encode('123456789'))).toBe(0xcbf43926)
   })
 })

@@ -19,8 +19,8 @@ import model from 'wink-eng-lite-web-model'
  */
 export const WINK_PIPE: readonly string[] = Object.freeze(['sbd', 'pos'])
 
-/** Words wink may learn beyond its model before the instance is replaced (about 130 bytes each). */
-export const WINK_LEXICON_GROWTH = 100_000
+/** Words wink may learn beyond its model before the instance is replaced (about 220 bytes each). */
+export const WINK_LEXICON_GROWTH = 50_000
 let growthLimit = WINK_LEXICON_GROWTH
 
 let instance: WinkMethods | undefined

@@ -32,7 +32,7 @@ class ListPool {
   ids: Int32Array
   values: Float32Array
   /** A third parallel array (the display form of each forward-list entry), when the pool has one. */
-  aux: Int32Array | undefined
+  aux: Int32Array | Uint16Array | undefined
   start = new Int32Array(64)
   length = new Int32Array(64)
   capacity = new Int32Array(64)
@@ -46,7 +46,7 @@ class ListPool {
   constructor(initial = 1024, withAux = false) {
     this.ids = new Int32Array(initial)
     this.values = new Float32Array(initial)
-    if (withAux) this.aux = new Int32Array(initial)
+    if (withAux) this.aux = new Uint16Array(initial)
   }
 
   /** Makes room for list number `list` (growing the per-list arrays). */
@@ -142,8 +142,14 @@ class ListPool {
     }
   }
 
-  /** Rewrites every list with no spare room into arrays of exactly the live size (after a bulk load). */
-  trim(): void {
+  /**
+   * Rewrites every list with no spare room into arrays of exactly the live size, and the per-list
+   * arrays at `lists` (the lists in use), after a bulk load.
+   */
+  trim(lists = this.start.length): void {
+    this.start = fit(this.start, lists)
+    this.length = fit(this.length, lists)
+    this.capacity = fit(this.capacity, lists)
     let live = 0
     for (let list = 0; list < this.start.length; list++) {
       this.capacity[list] = this.length[list] as number
@@ -156,7 +162,7 @@ class ListPool {
   private compact(size: number): void {
     const ids = new Int32Array(size)
     const values = new Float32Array(size)
-    const aux = this.aux === undefined ? undefined : new Int32Array(size)
+    const aux = this.aux === undefined ? undefined : new (this.aux.constructor as new (n: number) => Int32Array | Uint16Array)(size)
     let end = 0
     for (let list = 0; list < this.start.length; list++) {
       const room = this.capacity[list] as number
@@ -165,7 +171,7 @@ class ListPool {
       const len = this.length[list] as number
       ids.set(this.ids.subarray(from, from + len), end)
       values.set(this.values.subarray(from, from + len), end)
-      aux?.set((this.aux as Int32Array).subarray(from, from + len), end)
+      aux?.set((this.aux as Int32Array | Uint16Array).subarray(from, from + len), end)
       this.start[list] = end
       end += room
     }
@@ -177,7 +183,16 @@ class ListPool {
   }
 }
 
-function grow<T extends Int32Array | Float32Array | Float64Array>(array: T, size: number): T {
+/**
+ * The array cut to `size` entries (at least 64) in a buffer of its own, when it is longer:
+ * arrays grown by doubling are up to twice what they hold. Later growth doubles from there.
+ */
+function fit<T extends Int32Array | Int16Array | Uint16Array | Float64Array>(array: T, size: number): T {
+  const keep = Math.max(64, size)
+  return array.length > keep ? (array.slice(0, keep) as T) : array
+}
+
+function grow<T extends Int32Array | Uint16Array | Float32Array | Float64Array>(array: T, size: number): T {
   const grown = new (array.constructor as new (n: number) => T)(size)
   grown.set(array)
   return grown
@@ -195,6 +210,16 @@ export interface FlatLists {
   tfs: Float32Array
   formIds?: Int32Array
   forms?: readonly string[]
+}
+
+/** A forward-list entry with no display form, while entries hold numbers within the term (Uint16). */
+const NO_FORM = 0xffff
+/** Forms one term may have before entries switch to form ids (lowered by tests to reach that path). */
+let narrowForms = NO_FORM
+
+/** Sets how many forms of one term fit in 2-byte entries (tests only; at most 65,535). @internal */
+export function setNarrowFormLimit(forms: number): void {
+  narrowForms = Math.min(NO_FORM, forms)
 }
 
 /** Dead terms (and free slots) tolerated before a compaction, whatever the live count. */
@@ -232,6 +257,14 @@ export class FieldIndex {
   // never show a form from an article that is gone and equal a fresh build's.
   private formText: Array<string | undefined> = []
   private formCount: Int32Array = new Int32Array(64)
+  /**
+   * Each form's number among its term's forms (the smallest free one when it was created). A
+   * forward-list entry records that number in 2 bytes rather than the form id in 4; a term with
+   * more than 65,534 spellings at once switches the field to form ids ({@link wideForms}).
+   */
+  private formLocal: Uint16Array = new Uint16Array(64)
+  /** Whether forward-list entries hold form ids (Int32) instead of numbers within the term (Uint16). */
+  private wideForms = false
   /** Next form of the same term (a linked list per term), −1 at the end. */
   private formNext: Int32Array = new Int32Array(64)
   private freeForms: number[] = []
@@ -313,10 +346,10 @@ export class FieldIndex {
     const fwd = this.forward
     const from = fwd.start[slot] as number
     const len = fwd.length[slot] as number
-    const aux = fwd.aux as Int32Array
+    const aux = fwd.aux as Int32Array | Uint16Array
     for (let i = from; i < from + len; i++) {
       const t = fwd.ids[i] as number
-      const form = aux[i] as number
+      const form = this.formOfEntry(t, aux[i] as number)
       if (form >= 0) this.releaseForm(t, form)
       const df = (this.df[t] as number) - 1
       this.df[t] = df
@@ -343,10 +376,10 @@ export class FieldIndex {
     if (slot >= this.slotCount) return []
     const from = this.forward.start[slot] as number
     const to = from + (this.forward.length[slot] as number)
-    const aux = this.forward.aux as Int32Array
+    const aux = this.forward.aux as Int32Array | Uint16Array
     const out: Array<string | undefined> = []
     for (let i = from; i < to; i++) {
-      const form = aux[i] as number
+      const form = this.formOfEntry(this.forward.ids[i] as number, aux[i] as number)
       out.push(form >= 0 ? this.formText[form] : undefined)
     }
     return out
@@ -494,6 +527,7 @@ export class FieldIndex {
     this.bestForm = new Int32Array(df.length).fill(-1)
     this.postings = new ListPool(Math.max(1024, total))
     this.forward = new ListPool(Math.max(1024, total), true)
+    this.wideForms = false
     this.postings.ensureList(Math.max(0, live - 1))
     for (let t = 0; t < live; t++) this.postings.place(t, df[t] as number)
     this.forward.ensureList(Math.max(0, n - 1))
@@ -538,7 +572,7 @@ export class FieldIndex {
     const formIds = new Int32Array(total)
     // Form ids are dense already; formText is the table (freed entries are never referenced).
     const forms = this.formText.map((f) => f ?? '')
-    const aux = this.forward.aux as Int32Array
+    const aux = this.forward.aux as Int32Array | Uint16Array
     let at = 0
     for (let i = 0; i < order.length; i++) {
       const slot = order[i] as number
@@ -547,8 +581,7 @@ export class FieldIndex {
       lengths[i] = length
       ids.set(this.forward.ids.subarray(from, from + length), at)
       tfs.set(this.forward.values.subarray(from, from + length), at)
-      formIds.set(aux.subarray(from, from + length), at)
-      at += length
+      for (let j = from; j < from + length; j++) formIds[at++] = this.formOfEntry(this.forward.ids[j] as number, aux[j] as number)
     }
     this.vocabulary = new Map()
     this.terms = []
@@ -557,6 +590,7 @@ export class FieldIndex {
     this.freeForms = []
     this.formCount = new Int32Array(64)
     this.formNext = new Int32Array(64)
+    this.formLocal = new Uint16Array(64)
     this.documentCount = 0
     this.slotCount = 0
     this.idfCache = new Float64Array(0)
@@ -564,10 +598,21 @@ export class FieldIndex {
     this.restore(terms, { lengths, ids, tfs, formIds, forms })
   }
 
-  /** Releases spare room in both pools; worth it after adding many documents at once. */
+  /** Releases spare room in the pools and the per-term and per-slot arrays; worth it after adding many documents at once. */
   trim(): void {
-    this.postings.trim()
-    this.forward.trim()
+    const terms = this.terms.length
+    const forms = this.formText.length
+    this.postings.trim(terms)
+    this.forward.trim(this.slotCount)
+    this.df = fit(this.df, terms)
+    this.firstForm = fit(this.firstForm, terms)
+    this.bestForm = fit(this.bestForm, terms)
+    this.formCount = fit(this.formCount, forms)
+    this.formNext = fit(this.formNext, forms)
+    this.formLocal = fit(this.formLocal, forms)
+    this.idfCache = fit(this.idfCache, terms)
+    this.norms = fit(this.norms, this.slotCount)
+    this.tfExponent = fit(this.tfExponent, this.slotCount)
   }
 
   private setTfExponent(slot: number, maxTf: number): void {
@@ -613,13 +658,18 @@ export class FieldIndex {
     this.bestForm = growFilled(this.bestForm, size)
   }
 
-  /** The form id of `shown` for term `t`, created when new, with its count raised by one. */
+  /**
+   * The forward-list entry code of `shown` for term `t` (see {@link formLocal}); the form is
+   * created when new, and its count raised by one.
+   */
   private useForm(t: number, shown: string): number {
+    let forms = 0
     for (let f = this.firstForm[t] as number; f >= 0; f = this.formNext[f] as number) {
       if (this.formText[f] === shown) {
         this.countForm(t, f)
-        return f
+        return this.entryCode(f)
       }
+      forms++
     }
     const f = this.freeForms.length > 0 ? (this.freeForms.pop() as number) : this.formText.length
     const own = ownString(shown)
@@ -628,12 +678,52 @@ export class FieldIndex {
     if (f >= this.formCount.length) {
       this.formCount = grow(this.formCount, this.formCount.length * 2)
       this.formNext = grow(this.formNext, this.formNext.length * 2)
+      this.formLocal = grow(this.formLocal, this.formLocal.length * 2)
+    }
+    if (!this.wideForms) {
+      // The smallest number no other form of the term has (at most `forms`).
+      const used = new Uint8Array(forms + 1)
+      for (let g = this.firstForm[t] as number; g >= 0; g = this.formNext[g] as number) {
+        const k = this.formLocal[g] as number
+        if (k <= forms) used[k] = 1
+      }
+      let local = 0
+      while (used[local] === 1) local++
+      if (local < narrowForms) this.formLocal[f] = local
+      else this.widenForms()
     }
     this.formCount[f] = 0
     this.formNext[f] = this.firstForm[t] as number
     this.firstForm[t] = f
     this.countForm(t, f)
-    return f
+    return this.entryCode(f)
+  }
+
+  /** What a forward-list entry records for form `f`. */
+  private entryCode(f: number): number {
+    return this.wideForms ? f : (this.formLocal[f] as number)
+  }
+
+  /** The form id an entry of term `t` records with `code`, or −1: none. */
+  private formOfEntry(t: number, code: number): number {
+    if (this.wideForms) return code
+    if (code === NO_FORM) return -1
+    for (let f = this.firstForm[t] as number; f >= 0; f = this.formNext[f] as number) if (this.formLocal[f] === code) return f
+    return -1
+  }
+
+  /** Switches forward-list entries from numbers within the term to form ids (a term has too many forms). */
+  private widenForms(): void {
+    const fwd = this.forward
+    const narrow = fwd.aux as Uint16Array
+    const wide = new Int32Array(narrow.length)
+    for (let list = 0; list < fwd.start.length; list++) {
+      const from = fwd.start[list] as number
+      const to = from + (fwd.length[list] as number)
+      for (let i = from; i < to; i++) wide[i] = this.formOfEntry(fwd.ids[i] as number, narrow[i] as number)
+    }
+    fwd.aux = wide
+    this.wideForms = true
   }
 
   private countForm(t: number, f: number): void {

@@ -50,6 +50,7 @@
  * written, renumbered densely: scores do not depend on term ids (norms and cosines are summed
  * exactly, query terms run in a canonical order), so a loaded index gives bit-identical scores.
  */
+import * as zlib from 'node:zlib'
 import type { Article } from '../article.js'
 import { validateArticle } from '../article.js'
 import { RelatedArticlesError, invalid } from '../errors.js'
@@ -971,7 +972,7 @@ class ByteReader {
   }
 }
 
-// CRC-32 (IEEE 802.3, as zlib and PNG), slicing by 4 bytes: about 1 GB/s in V8.
+// CRC-32 (IEEE 802.3, as zlib and PNG), slicing by 4 bytes: the fallback when zlib.crc32 is missing.
 const CRC_TABLES: Uint32Array[] = (() => {
   const tables = [0, 1, 2, 3].map(() => new Uint32Array(256))
   const t0 = tables[0] as Uint32Array
@@ -990,11 +991,19 @@ const CRC_TABLES: Uint32Array[] = (() => {
   return tables
 })()
 
+/** Node's native CRC-32 (`zlib.crc32`, Node 20.15 and later): the same values, about ten times faster. */
+const nativeCrc32 = (zlib as { crc32?: (data: Uint8Array, value?: number) => number }).crc32
+
 /**
  * CRC-32 of `data` (the same value as zlib's `crc32`); with `previous`, the CRC of the bytes that
  * gave `previous` followed by `data`, so a stream can be checked part by part. @internal
  */
 export function crc32(data: Uint8Array, previous = 0): number {
+  return nativeCrc32 === undefined ? portableCrc32(data, previous) : nativeCrc32(data, previous) >>> 0
+}
+
+/** {@link crc32} in JavaScript, for Node versions without `zlib.crc32`. @internal */
+export function portableCrc32(data: Uint8Array, previous = 0): number {
   const [t0, t1, t2, t3] = CRC_TABLES as [Uint32Array, Uint32Array, Uint32Array, Uint32Array]
   let crc = (previous ^ 0xffffffff) >>> 0
   let i = 0

@@ -246,18 +246,26 @@ export class QueryEngine {
     const withTags = this.tagsUsed
     // Text and time only: a slot's score is at most what its text allows with time closeness 1,
     // so a slot whose bound misses the running threshold is skipped without reading its date.
-    // Tags are gated context like time, with values at most 1: they join its weight in the bound.
-    const timeBound = !textOnly && active.text > 0 && active.entities === 0 && active.embedding === 0
+    // Tags are gated context like time, with values at most 1: they join its weight in the bound;
+    // so does an embedding similarity (at most 1, not gated) when `pruning` is on.
+    const timeBound = !textOnly && active.text > 0 && active.entities === 0 && (active.embedding === 0 || this.pruning)
     const { text: wt } = active
     const wtime = active.time + active.tags
+    // With entities the bound is on the content similarity (the weighted mean of text and
+    // entities) instead: a slot with no entity match is cut by its text sum alone, one with a
+    // match by its content, computed (see `textCutOf`).
+    const entityBound = this.pruning && active.entities > 0 && active.text + active.entities > 0
+    const wemb = timeBound || entityBound ? active.embedding : 0
+    const contentWeight = entityBound ? wt + active.entities : wt
+    const context = timeBound || entityBound ? wtime : 0
     const gate = q.contextGate
     // The cutoff: a slot whose text sum is below cut · its norm cannot reach the threshold, with
     // no division (recomputed when the threshold moves, about limit · ln(n / limit) times).
-    const cutting = this.pruning && (timeBound || (textOnly && active.text > 0))
+    const cutting = this.pruning && (timeBound || (textOnly && active.text > 0) || entityBound)
     // (An article sharing only a tag has text 0: skipped at any cutoff above 0, which is right,
     // since its content share and so its score are 0 unless the gate is 0, and then the cutoff
     // is below 0 while the threshold is below what a tag alone can score.)
-    let cut = cutting ? textCutoff(threshold, wt, timeBound ? wtime : 0, gate) : -Infinity
+    let cut = cutting ? textCutoff(threshold, contentWeight, context, gate, wemb) : -Infinity
     // Pilot: the articles that share the query's rarest terms are scored first, so the threshold
     // starts near its final value instead of climbing from 0 over the scan (which scored about
     // four times the slots above the final cutoff). Marked in `seen`, listed in `touched` (so
@@ -283,10 +291,12 @@ export class QueryEngine {
         threshold = Math.max(lowest, heap[0] as number)
       }
     }
-    if (cutting) cut = textCutoff(threshold, wt, timeBound ? wtime : 0, gate)
+    if (cutting) cut = textCutoff(threshold, contentWeight, context, gate, wemb)
     // The skip runs in a loop of its own (`nextAtCutoff`): inside this one, with its calls and
     // branches, it ran about five times slower per slot.
-    for (let d = nextAtCutoff(accText, textNorms, cut, 0, capacity); d < capacity; d = nextAtCutoff(accText, textNorms, cut, d + 1, capacity)) {
+    const next = (from: number): number =>
+      entityBound ? nextAtContentCutoff(accText, textNorms, accEntities, textCutOf(cut, wt, contentWeight), from, capacity) : nextAtCutoff(accText, textNorms, cut, from, capacity)
+    for (let d = next(0); d < capacity; d = next(d + 1)) {
       let score: number
       if (pilot > 0 && seen[d] !== 0) continue
       if (textOnly) {
@@ -296,6 +306,10 @@ export class QueryEngine {
         if (score > 1) score = 1
       } else {
         if (((accText[d] as number) === 0 && (!withEntities || (accEntities[d] as number) === 0) && (!withTags || (accTags[d] as number) === 0)) || d === self) continue
+        if (entityBound && (accEntities[d] as number) !== 0) {
+          const content = (wt * ratio(accText[d] as number, textNorms[d] as number) + active.entities * ratio(accEntities[d] as number, this.entityNorms[d] as number)) / contentWeight
+          if (content < cut) continue
+        }
         if (timeBound && !cutting) {
           const text = ratio(accText[d] as number, textNorms[d] as number)
           const w = wtime * contextShare(text, gate)
@@ -312,12 +326,12 @@ export class QueryEngine {
         size = heapPush(heap, size, score)
         if (size === limit) {
           threshold = Math.max(lowest, heap[0] as number)
-          if (cutting) cut = textCutoff(threshold, wt, timeBound ? wtime : 0, gate)
+          if (cutting) cut = textCutoff(threshold, contentWeight, context, gate, wemb)
         }
       } else if (score > (heap[0] as number)) {
         heapReplaceMin(heap, size, score)
         threshold = Math.max(lowest, heap[0] as number)
-        if (cutting) cut = textCutoff(threshold, wt, timeBound ? wtime : 0, gate)
+        if (cutting) cut = textCutoff(threshold, contentWeight, context, gate, wemb)
       }
     }
     this.shortlistSize = listed
@@ -806,6 +820,23 @@ function toVector(pairs: Array<[number, number]>, field: FieldIndex): QueryVecto
   return { ids: Int32Array.from(pairs, (p) => p[0]), weights: Float64Array.from(pairs, (p) => p[1]) }
 }
 
+/**
+ * The text cutoff of a slot with no entity match, from the content cutoff `cut` (its content
+ * similarity is wt · text / (wt + we)): none when `cut` is not above 0, every such slot when the
+ * text weight is 0.
+ */
+function textCutOf(cut: number, wt: number, contentWeight: number): number {
+  if (!(cut > 0)) return -Infinity
+  return wt > 0 ? (cut * contentWeight) / wt : Infinity
+}
+
+/** The first slot from `from` on (or `to`) with an entity match or a text sum not below `cut` times its norm. */
+function nextAtContentCutoff(acc: Float64Array, norms: Float64Array, entities: Float64Array, cut: number, from: number, to: number): number {
+  let d = from
+  while (d < to && (acc[d] as number) < cut * (norms[d] as number) && (entities[d] as number) === 0) d++
+  return d
+}
+
 /** The first slot from `from` on (or `to`) whose text sum is not below `cut` times its norm. */
 function nextAtCutoff(acc: Float64Array, norms: Float64Array, cut: number, from: number, to: number): number {
   let d = from
@@ -861,19 +892,23 @@ const PILOT_SLOTS = 4
 const BOUND_MARGIN = 1e-9
 
 /**
- * The text cosine below which a slot cannot score `threshold` with text and (gated) time only,
- * for `scanTop` to skip it with one multiplication and no division: the inverse, at
- * `threshold` − {@link BOUND_MARGIN}, of the bound time closeness 1 gives,
- * F(x) = (wt·x + w(x)) / (wt + w(x)) with w(x) = wtime · contextShare(x, gate). F grows with x
- * (below the gate F = x·(wt + c) / (wt + c·x), c = wtime / gate; above it w is constant), so
- * x < F⁻¹(y) means F(x) < y. With wtime 0, F(x) = x. The result is lowered by a further
- * 1e-12 so that rounding in `acc < cut · norm` (about 1e-16 of the cosine) never matters.
+ * The text cosine below which a slot cannot score `threshold` with text, gated context (time
+ * and tags, total weight `wtime`) and an ungated signal (embeddings, weight `wfixed`) only, for
+ * `scanTop` to skip it with one multiplication and no division: the inverse, at
+ * `threshold` − {@link BOUND_MARGIN}, of the bound every other value at 1 gives,
+ * F(x) = (wt·x + w(x) + e) / (wt + w(x) + e) with w(x) = wtime · contextShare(x, gate) and
+ * e = wfixed (a signal with value 1 never lowers a weighted mean of values in [0, 1], present or
+ * not). F grows with x: below the gate, with c = wtime / gate, F = (wt·x + c·x + e) / (wt + c·x + e)
+ * has derivative (wt² + wt·e + c·wt) / (wt + c·x + e)² > 0; above it w is constant. So
+ * x < F⁻¹(y) means F(x) < y. With no context and no embedding, F(x) = x. The result is lowered
+ * by a further 1e-12 so that rounding in `acc < cut · norm` (about 1e-16 of the cosine) never matters.
  */
-export function textCutoff(threshold: number, wt: number, wtime: number, gate: number): number {
+export function textCutoff(threshold: number, wt: number, wtime: number, gate: number, wfixed = 0): number {
   const y = threshold - BOUND_MARGIN
+  const e = wfixed
   let x: number
-  if (wtime === 0) x = y
-  else if (gate <= 0 || y >= (wt * gate + wtime) / (wt + wtime)) x = (y * (wt + wtime) - wtime) / wt
-  else x = (y * wt) / (wt + (wtime / gate) * (1 - y))
+  if (wtime === 0 && e === 0) x = y
+  else if (gate <= 0 || y >= (wt * gate + wtime + e) / (wt + wtime + e)) x = (y * (wt + wtime + e) - wtime - e) / wt
+  else x = (y * (wt + e) - e) / (wt + (wtime / gate) * (1 - y))
   return x - 1e-12
 }

@@ -40,6 +40,15 @@ for (const name of DATASETS) {
         const unpruned = index.related(id, { k: 10 })
         engine.pruning = true
         if (JSON.stringify(oneScan) !== JSON.stringify(unpruned)) differing.push(`${id}: text cutoff ${oneScan.map((r) => r.id).join(',')} vs per-slot bound ${unpruned.map((r) => r.id).join(',')}`)
+        if (i % 5 === 0) {
+          // Every fifth query also with entities on (the cutoff then bounds the content similarity).
+          const withEntities = { k: 10, weights: { entities: 0.25 } }
+          const cut = index.related(id, withEntities)
+          engine.pruning = false
+          const full = index.related(id, withEntities)
+          engine.pruning = true
+          if (JSON.stringify(cut) !== JSON.stringify(full)) differing.push(`${id}: with entities, content cutoff ${cut.map((r) => r.id).join(',')} vs every slot ${full.map((r) => r.id).join(',')}`)
+        }
         const fast = pruned.related(id, { k: 10 })
         const exact = pruned.relatedExhaustive(id, { k: 10 })
         if (!sameTop(fast, exact)) differing.push(`${id}: pruned ${fast.map((r) => r.id).join(',')} vs exhaustive ${exact.map((r) => r.id).join(',')}`)

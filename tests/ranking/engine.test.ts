@@ -153,7 +153,7 @@ const timeOptions: fc.Arbitrary<RelatedOptions> = fc.record({
   minScore: fc.constantFrom(0, 0.05, 0.2),
   foldDuplicates: fc.boolean(),
   diversity: fc.constantFrom(0, 0.3),
-  weights: fc.record({ text: fc.constantFrom(1, 0.5, 2), time: fc.constantFrom(0, 0.25, 1, 4) }),
+  weights: fc.record({ text: fc.constantFrom(1, 0.5, 2, 0), entities: fc.constantFrom(0, 0, 0.25, 1), time: fc.constantFrom(0, 0.25, 1, 4), embedding: fc.constantFrom(0, 0.5, 2) }),
   contextGate: fc.constantFrom(0, 0.05, 0.5, 1),
   halfLifeDays: fc.constantFrom(1, 7, 365),
   newerHalfLifeDays: fc.constantFrom(undefined, 2),
@@ -162,7 +162,7 @@ const timeOptions: fc.Arbitrary<RelatedOptions> = fc.record({
 })
 
 describe('text cutoff of the one-scan path', () => {
-  it('gives exactly the answer of the per-slot bound for any time weight, gate, decay, k, minScore, filter and duplicate threshold', () => {
+  it('gives exactly the answer of the per-slot bound for any text, entity, time and embedding weight, gate, decay, k, minScore, filter and duplicate threshold', () => {
     fc.assert(
       fc.property(corpusWithCopies(30, 6), timeOptions, fc.constantFrom(1, 0.9, 0.5), (articles, raw, duplicateThreshold) => {
         const options = Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined)) as RelatedOptions
@@ -177,6 +177,21 @@ describe('text cutoff of the one-scan path', () => {
       }),
       { numRuns: 40 },
     )
+  })
+
+  it('keeps articles that only their embedding lifts above the threshold', () => {
+    // The As share one word with the query and its embedding; the Bs share more words and an
+    // orthogonal embedding. At embedding weight 2 the As win, although their text is weaker
+    // than the Bs' (whose scores set the first threshold): the cutoff must count the embedding.
+    const query: Article = { id: 'q', title: 'Ukraine ceasefire talks', body: 'Ukraine ceasefire talks troops minister election.', embedding: [1, 0, 0] }
+    const as = Array.from({ length: 20 }, (_, i): Article => ({ id: `a${i}`, title: 'Storm flood', body: `Storm flood wildfire evacuated talks vaccine court ruling ${'protest '.repeat(i % 3)}.`, embedding: [1, 0, 0] }))
+    const bs = Array.from({ length: 20 }, (_, i): Article => ({ id: `b${i}`, title: 'Ceasefire troops', body: `Ceasefire troops talks Ukraine market shares ${'oil '.repeat(i % 3)}.`, embedding: [0, 1, 0] }))
+    const index = new RelatedIndex()
+    index.addAll([query, ...as, ...bs])
+    const o = { k: 3, foldDuplicates: false, weights: { embedding: 2, time: 0 } }
+    const results = index.related('q', o)
+    expect(results.map((r) => r.id[0])).toEqual(['a', 'a', 'a'])
+    expect(results).toEqual(withoutCutoff(index, () => index.related('q', o)))
   })
 
   it('keeps every copy tied at the threshold when many articles tie', () => {
