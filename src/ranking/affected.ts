@@ -107,7 +107,7 @@ const UNKNOWN = 2
 const MARGIN = 1e-9
 /** The search reads the postings of a neighbour's strongest terms up to this many, and scores this many best-matching articles per witness needed. */
 const SEARCH_POSTINGS = 4000
-const SEARCH_PER_WITNESS = 3
+const SEARCH_PER_WITNESS = 5
 /** A list whose results hold fewer than `k` usable witnesses is widened to this many times `k` for more. */
 const WIDEN_FOR_WITNESSES = 3
 
