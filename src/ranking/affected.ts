@@ -438,10 +438,6 @@ class PairScorer {
     this.mark = new Uint8Array(capacity)
   }
 
-  touchedBy(x: number): boolean {
-    return this.mark[x] === 1
-  }
-
   /** Fills `score` and `text` for every slot sharing something with `p`; returns those slots (not `p`). */
   scoreAll(p: number): Int32Array {
     const { store, q } = this

@@ -57,7 +57,7 @@ const SETTINGS: Array<[string, RelatedIndexOptions, boolean]> = [
   ['entities, time and tags weighted, gated by content', { weights: { entities: 0.5, time: 0.5, tags: 0.5 }, contextGate: 0.3, halfLifeDays: 30 }, false],
   ['asymmetric hyperbolic time', { weights: { time: 1 }, olderHalfLifeDays: 5, newerHalfLifeDays: 60, timeDecay: 'hyperbolic' }, false],
   ['embeddings', { weights: { embedding: 0.7 } }, true],
-  ['a low duplicate threshold (no two pivots can be far enough apart)', { duplicateThreshold: 0.6 }, false],
+  ['a low duplicate threshold (no two witnesses can be far enough apart)', { duplicateThreshold: 0.6 }, false],
   ['pruned candidates (the query-per-neighbour path)', { candidateTerms: 15, maxCandidates: 40 }, false],
 ]
 
@@ -113,7 +113,7 @@ describe('affectedBy', () => {
     const run = vi.spyOn(engine, 'run')
     const affected = index.affectedBy(article.id, { k: 3 })
     expect(affected.length).toBeGreaterThan(0)
-    // Every affected article needs its query; most of the others must be ruled out by pivots.
+    // Every affected article needs its query; most of the others must be ruled out by witnesses.
     expect(run.mock.calls.length).toBeLessThan(neighbours / 3)
     run.mockRestore()
   })
