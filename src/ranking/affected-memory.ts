@@ -22,11 +22,11 @@ import type { ResolvedQueryOptions } from './options.js'
  *   moves an idf by about 1/n).
  *
  * A pair of articles, neither marked since the epoch, has all its terms within the tight ranges,
- * so its score moved by at most their product; a marked pair gets the range of the terms up to
- * its highest level. An
- * entry whose article or a witness was removed, replaced or updated since (seen by article
- * identity: the index stores a fresh frozen object on every add and update) is not used; a
- * compaction (slots and term ids renumbered) forgets everything.
+ * so its score moved by at most their product; a marked pair gets, at each call, the range of
+ * the terms up to the level it may have been marked with then. An entry whose article or a
+ * witness was removed, replaced or updated since (seen by article identity: the index stores a
+ * fresh frozen object on every add and update) is not used; a compaction (slots and term ids
+ * renumbered) forgets everything.
  *
  * Memory: about `4k + 64` bytes per slot (witness slots, bound, epoch, witness cosines, change
  * stamp, five mark stamps, scratch, one reference to the article last seen there), and 4 bytes
@@ -469,14 +469,18 @@ export function cosineCeiling(c: number, f: number): number {
   return Math.min(c / f, Math.sqrt(1 - f * (1 - c * c))) * (1 + 1e-12)
 }
 
-/** Witness memories by archive, for the `k` of the last call (a call with another `k` starts afresh). */
-const memories = new WeakMap<ArticleStore, WitnessMemory>()
+/** Witness memories by archive: one per `k` (and fold limits), the {@link KEPT_MEMORIES} most recently used. */
+const memories = new WeakMap<ArticleStore, WitnessMemory[]>()
+/** A site may ask for two list lengths (a sidebar and a page, say) without refilling a memory on every call. */
+const KEPT_MEMORIES = 2
 
 export function witnessMemory(store: ArticleStore, k: number, limits: { apart: number; copyLimit: number }): WitnessMemory {
-  let memory = memories.get(store)
-  if (memory === undefined || memory.k !== k || memory.limits.apart !== limits.apart || memory.limits.copyLimit !== limits.copyLimit) {
-    memory = new WitnessMemory(k, limits)
-    memories.set(store, memory)
-  }
+  const kept = memories.get(store) ?? []
+  const at = kept.findIndex((m) => m.k === k && m.limits.apart === limits.apart && m.limits.copyLimit === limits.copyLimit)
+  const memory = at >= 0 ? (kept[at] as WitnessMemory) : new WitnessMemory(k, limits)
+  if (at >= 0) kept.splice(at, 1)
+  kept.unshift(memory)
+  kept.length = Math.min(kept.length, KEPT_MEMORIES)
+  memories.set(store, kept)
   return memory
 }
