@@ -79,8 +79,8 @@ const RESULTS_MD = resolve(RESULTS_DIR, 'SPEED.md')
 const WARMUP_ARTICLES = 300
 /** Queries whose top-k ids must be equal between the built and the loaded index. */
 const SNAPSHOT_CHECK_QUERIES = 5
-/** Articles removed, added back and passed to affectedBy, per size. */
-const AFFECTED_ARTICLES = 5
+/** Articles removed, added back one at a time and passed to affectedBy, per size (half of them after a related() of the new article). */
+const AFFECTED_ARTICLES = 20
 /** Sample memory every this many articles (build) or lists (relatedAll). */
 const SAMPLE_EVERY = 250
 
@@ -560,7 +560,7 @@ const DEFINITIONS: Record<string, string> = {
   memory:
     'live heap + external (typed-array stores) after a full GC with the index held, minus the same with only the articles array (and the shared wink instance), divided by the article count',
   related: `related(id, {k:${K}}) over a seeded sample of indexed ids, timed per query after one untimed warm-up pass over the same ids`,
-  affectedBy: `affectedBy(id, {k:${K}}) right after add(article), for ${AFFECTED_ARTICLES} sampled articles first removed (the index holds the same articles afterwards); exact: the ids whose own related(id, {k:${K}}) now shows the article`,
+  affectedBy: `affectedBy(id, {k:${K}}) after add(article), for ${AFFECTED_ARTICLES} sampled articles all removed first and then added back one at a time (each new to the index of that moment; the index holds the same articles afterwards): half right after the add, half after a related() of the new article (which pays the statistics refresh); the first call of the index, which fills its witness memory, is timed apart; exact: the ids whose own related(id, {k:${K}}) now shows the article`,
   relatedTo: `relatedTo({title, body, publishedAt}, {k:${K}}): held-out articles where the corpus has enough left over; at the full corpus and above, indexed articles passed with their own id (excluded from results)`,
   minimal:
     'MinimalCosineIndex (benchmarks/lib/speed-baselines.ts): baseline tokens (text.ts), sublinear tf × smoothed idf, L2 norm, Int32Array/Float32Array postings, Float64Array accumulator, top-10 by insertion; memory = its typed arrays; build = tokenise + index',

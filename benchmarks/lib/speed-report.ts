@@ -197,14 +197,24 @@ export function queryTable(size: SizeResult, markdown = false): string {
       ? []
       : [
           [
-            `affectedBy(id, {k:10}) after add (add p50 ${fmt.ms(ours.affectedBy.addP50Ms)} ms; ${ours.affectedBy.affectedMedian} lists changed, median)`,
+            `affectedBy(id, {k:10}) right after add (add p50 ${fmt.ms(ours.affectedBy.addP50Ms)} ms; ${ours.affectedBy.affectedMedian} lists changed, median; first call of the index ${fmt.ms(ours.affectedBy.firstCallMs)} ms)`,
             '',
             '',
-            fmt.int(ours.affectedBy.articles),
+            fmt.int(Math.ceil(ours.affectedBy.articles / 2)),
             fmt.ms(ours.affectedBy.p50Ms),
             fmt.ms(ours.affectedBy.p95Ms),
             '',
             fmt.x(ours.affectedBy.p50Ms / ref),
+          ],
+          [
+            `affectedBy after related(new id) (that related: p50 ${fmt.ms(ours.affectedBy.relatedAfterAddP50Ms)} ms, the statistics refresh included)`,
+            '',
+            '',
+            fmt.int(Math.floor(ours.affectedBy.articles / 2)),
+            fmt.ms(ours.affectedBy.afterRelatedP50Ms),
+            fmt.ms(ours.affectedBy.afterRelatedP95Ms),
+            '',
+            fmt.x(ours.affectedBy.afterRelatedP50Ms / ref),
           ],
         ]),
     [

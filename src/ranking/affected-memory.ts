@@ -22,15 +22,15 @@ import type { ResolvedQueryOptions } from './options.js'
  *   moves an idf by about 1/n).
  *
  * A pair of articles, neither marked since the epoch, has all its terms within the tight ranges,
- * so its score moved by at most their product; a marked pair gets the range of the terms up to
- * its highest level. An
- * entry whose article or a witness was removed, replaced or updated since (seen by article
- * identity: the index stores a fresh frozen object on every add and update) is not used; a
- * compaction (slots and term ids renumbered) forgets everything.
+ * so its score moved by at most their product; a marked pair gets, at each call, the range of
+ * the terms up to the level it may have been marked with then. An entry whose article or a
+ * witness was removed, replaced or updated since (seen by article identity: the index stores a
+ * fresh frozen object on every add and update) is not used; a compaction (slots and term ids
+ * renumbered) forgets everything.
  *
- * Memory: `4k + 48` bytes per slot (witness slots, bound, epoch, witness cosines, change
- * stamp, four mark stamps), one reference per slot for the article last seen there, and 4 bytes per term of each
- * field for the last call's document frequencies.
+ * Memory: about `4k + 64` bytes per slot (witness slots, bound, epoch, witness cosines, change
+ * stamp, five mark stamps, scratch, one reference to the article last seen there), and 4 bytes
+ * per term of each field for the last call's document frequencies.
  */
 export class WitnessMemory {
   /** Witness slots, `k` per slot (-1: none). Also hints for a new search when the bound fails. */
@@ -50,11 +50,27 @@ export class WitnessMemory {
    * number at which the slot last held a term whose idf moved by a level-ℓ amount (see {@link MARK_STEPS}).
    */
   private markedAt = new Int32Array(0)
+  /** Per slot, the latest call of any of its marks (a quick test before the levels are read). */
+  private markedAny = new Int32Array(0)
+  private readonly marks = new Int32Array(MARK_LEVELS)
   private seen: Array<Article | undefined> = []
   private call = 0
+  /** The latest call at which some slot that held an article was seen to have lost it. */
+  private replacedAt = 0
+  private fresh = true
+  /** The call that last made an entry (-1: none since the memory started or was reset). */
+  private lastEntryCall = -1
   private compactions = -1
-  /** Per call (a ring of {@link EPOCH_WINDOW}), how far idfs moved since the call before. */
-  private readonly steps: Array<CallStep | undefined> = []
+  /**
+   * Per call (a ring of {@link EPOCH_WINDOW}), field and mark level: the running sums of the
+   * logarithms of the per-call idf ranges (see {@link step}), so that a range over any run of
+   * calls is one subtraction.
+   */
+  private readonly logLo = new Float64Array(EPOCH_WINDOW * STRIDE)
+  private readonly logHi = new Float64Array(EPOCH_WINDOW * STRIDE)
+  private readonly callAt = new Int32Array(EPOCH_WINDOW).fill(-1)
+  /** The latest call whose ranges are unknown (the first, or the first after a reset): no run may span it. */
+  private unknownAt = 0
   private readonly fields: FieldState[] = [new FieldState(), new FieldState(), new FieldState()]
   private scratchSeen = new Uint8Array(0)
   private scratchSlots = new Int32Array(0)
@@ -85,24 +101,42 @@ export class WitnessMemory {
       this.epoch = new Int32Array(0)
       this.changedAt = new Int32Array(0)
       this.markedAt = new Int32Array(0)
+      this.markedAny = new Int32Array(0)
       this.seen = []
-      this.steps.length = 0
+      this.replacedAt = 0
+      this.callAt.fill(-1)
+      this.lastEntryCall = -1
       for (let i = 0; i < this.fields.length; i++) this.fields[i] = new FieldState()
     }
     this.call++
+    this.fresh = this.lastEntryCall < 0
     this.reserve(store.capacity)
     const { changedAt, seen, call } = this
     const capacity = store.capacity
     for (let s = 0; s < capacity; s++) {
       const article = store.articleAt(s)
       if (article !== seen[s]) {
+        // A slot that held an article lost it (removed, replaced or updated).
+        if (seen[s] !== undefined) this.replacedAt = call
         seen[s] = article
         changedAt[s] = call
       }
     }
     const fields = [store.text, store.entities, store.tags]
     const ranges = fields.map((field, i) => this.step(field, this.fields[i] as FieldState))
-    this.steps[call % EPOCH_WINDOW] = { call, ranges }
+    const at = (call % EPOCH_WINDOW) * STRIDE
+    const before = ((call - 1) % EPOCH_WINDOW) * STRIDE
+    const known = this.callAt[(call - 1) % EPOCH_WINDOW] === call - 1 && ranges.every((r) => r !== undefined)
+    if (!known) this.unknownAt = call
+    for (let f = 0; f < 3; f++) {
+      const range = ranges[f]
+      for (let level = 0; level <= MARK_LEVELS; level++) {
+        const i = f * (MARK_LEVELS + 1) + level
+        this.logLo[at + i] = known && range !== undefined ? (this.logLo[before + i] as number) + Math.log(range.lo[level] as number) : 0
+        this.logHi[at + i] = known && range !== undefined ? (this.logHi[before + i] as number) + Math.log(range.hi[level] as number) : 0
+      }
+    }
+    this.callAt[call % EPOCH_WINDOW] = call
     this.drift = undefined
   }
 
@@ -110,7 +144,7 @@ export class WitnessMemory {
   driftBound(store: ArticleStore, q: ResolvedQueryOptions): DriftBound | undefined {
     // An article's embedding is part of it: with none stored now, no unchanged article had one then.
     if (q.weights.embedding > 0 && store.embeddings.size > 0) return undefined
-    this.drift ??= new DriftBound(q, this.steps, this.call)
+    this.drift ??= new DriftBound(q, this.logLo, this.logHi, this.callAt, this.unknownAt, this.call)
     return this.drift
   }
 
@@ -125,17 +159,29 @@ export class WitnessMemory {
     const tau = this.tau[x] as number
     if (!(tau > 0) || (this.changedAt[x] as number) > e) return false
     const { k, changedAt, witnessSlots } = this
-    let level = this.levelSince(x, e)
+    // Quick: when no stored article was removed or replaced since e, every witness is as it
+    // was, and when n arrived after e it is none of them; then the loosest bound (every call
+    // at the highest level, memoised) needs no witness read.
+    if (this.replacedAt <= e && (changedAt[n] as number) > e && this.holds(x, tau, scoreOfN, drift.atLevel(e, MARK_LEVELS))) return true
+    let top = this.levelSince(x, e)
     for (let i = x * k; i < x * k + k; i++) {
       const w = witnessSlots[i] as number
       if (w === n || (changedAt[w] as number) > e) return false
-      if (level < MARK_LEVELS) level = Math.max(level, this.levelSince(w, e))
+      if (top < MARK_LEVELS) top = Math.max(top, this.levelSince(w, e))
     }
-    const bound = drift.at(e, level)
+    // First the bound of the highest level over every call since e (memoised), then, when
+    // that is not enough, the one that gives each call its own level.
+    let bound = drift.atLevel(e, top)
+    if (top > 0 && !(bound.score * tau - MEMORY_MARGIN > scoreOfN + MEMORY_MARGIN)) bound = drift.at(e, this.marksSince(x, e))
+    return this.holds(x, tau, scoreOfN, bound)
+  }
+
+  /** Whether x's witnesses, under drift `bound`, still beat `scoreOfN` and stay clear of folding. */
+  private holds(x: number, tau: number, scoreOfN: number, bound: { score: number; text: number }): boolean {
     if (!(bound.score * tau - MEMORY_MARGIN > scoreOfN + MEMORY_MARGIN)) return false
     const { copyLimit, apart } = this.limits
     if (copyLimit !== Infinity && !(cosineCeiling(this.selfCosine[x] as number, bound.text) < copyLimit)) return false
-    return apart === Infinity || k === 1 || cosineCeiling(this.pairCosine[x] as number, bound.text) < apart
+    return apart === Infinity || this.k === 1 || cosineCeiling(this.pairCosine[x] as number, bound.text) < apart
   }
 
   /**
@@ -147,20 +193,48 @@ export class WitnessMemory {
     const e = this.epoch[x] as number
     if (drift === undefined || e < 0 || e <= this.call - EPOCH_WINDOW || (this.changedAt[x] as number) > e) return NaN
     const { k, changedAt, witnessSlots } = this
-    let level = this.levelSince(x, e)
     for (let i = x * k; i < x * k + k; i++) {
       const w = witnessSlots[i] as number
       if (w < 0 || (changedAt[w] as number) > e) return NaN
-      level = Math.max(level, this.levelSince(w, e))
     }
-    return cosineCeiling(this.pairCosine[x] as number, drift.at(e, level).text)
+    return cosineCeiling(this.pairCosine[x] as number, drift.at(e, this.marksSince(x, e)).text)
   }
 
   /** The highest mark level slot s received after call e (0: none). */
   private levelSince(s: number, e: number): number {
+    if ((this.markedAny[s] as number) <= e) return 0
     const { markedAt } = this
     for (let level = MARK_LEVELS; level >= 1; level--) if ((markedAt[s * MARK_LEVELS + level - 1] as number) > e) return level
     return 0
+  }
+
+  /**
+   * Per mark level ℓ (at ℓ − 1), the latest call after `e` at which x or one of its witnesses
+   * was marked with level ℓ (0: none). Since a mark stamp is the latest of its level, at any
+   * call c after e each of them held terms of at most the highest level whose stamp is ≥ c.
+   */
+  private marksSince(x: number, e: number): Int32Array {
+    const { k, markedAt, markedAny, witnessSlots } = this
+    const marks = this.marks.fill(0)
+    for (let i = -1; i < k; i++) {
+      const s = i < 0 ? x : (witnessSlots[x * k + i] as number)
+      if ((markedAny[s] as number) <= e) continue
+      for (let level = 0; level < MARK_LEVELS; level++) {
+        const c = markedAt[s * MARK_LEVELS + level] as number
+        if (c > e && c > (marks[level] as number)) marks[level] = c
+      }
+    }
+    return marks
+  }
+
+  /** Whether the memory held nothing before this call (its first on the archive, or after a compaction). */
+  get isNew(): boolean {
+    return this.fresh
+  }
+
+  /** Whether x has a remembered witness set (of any age, maybe only hints). */
+  hasEntry(x: number): boolean {
+    return (this.epoch[x] as number) >= 0
   }
 
   /** x's remembered witness slots (-1 for none), as hints: a caller rescoring them trusts only their ids. */
@@ -187,6 +261,7 @@ export class WitnessMemory {
     this.selfCosine[x] = selfCosine
     this.pairCosine[x] = pairCosine
     this.epoch[x] = this.call
+    this.lastEntryCall = this.call
   }
 
   /**
@@ -195,7 +270,7 @@ export class WitnessMemory {
    * both calls matter (a pair of unchanged articles shares nothing else), and such a term keeps
    * its id.
    */
-  private step(field: FieldIndex, state: FieldState): StepRange {
+  private step(field: FieldIndex, state: FieldState): StepRange | undefined {
     const n0 = state.size
     const n1 = field.size
     const vocabulary = field.vocabularySize
@@ -206,8 +281,7 @@ export class WitnessMemory {
     state.df = df
     state.size = n1
     state.call = this.call
-    const unknown: StepRange = { lo: new Array<number>(MARK_LEVELS + 1).fill(0), hi: new Array<number>(MARK_LEVELS + 1).fill(Infinity) }
-    if (first || !(n0 >= 1) || !(n1 >= 1)) return unknown
+    if (first || !(n0 >= 1) || !(n1 >= 1)) return undefined
     const l0 = 1 + Math.log(1 + n0)
     const l1 = 1 + Math.log(1 + n1)
     // A term whose df did not move: (l1 − u) / (l0 − u) with u = ln(1 + df), monotone in u, so
@@ -238,6 +312,7 @@ export class WitnessMemory {
       for (let i = 0; i < count; i++) {
         const s = scratchSlots[i] as number
         markedAt[s * MARK_LEVELS + level - 1] = call
+        this.markedAny[s] = call
         scratchSeen[s] = 0
       }
     }
@@ -265,6 +340,7 @@ export class WitnessMemory {
     this.epoch = grow(this.epoch, (n) => new Int32Array(n), -1)
     this.changedAt = grow(this.changedAt, (n) => new Int32Array(n), 0)
     this.markedAt = grow(this.markedAt, (n) => new Int32Array(n), 0, MARK_LEVELS)
+    this.markedAny = grow(this.markedAny, (n) => new Int32Array(n), 0)
     this.scratchSeen = new Uint8Array(size)
     this.scratchSlots = new Int32Array(size)
   }
@@ -281,8 +357,10 @@ export const EPOCH_WINDOW = 256
  * about 1/n); a level-ℓ pair gets the range of every term up to level ℓ. Rare terms move most and
  * mark few articles.
  */
-const MARK_STEPS = [1e-3, 4e-3, 1.6e-2, 6.4e-2]
+const MARK_STEPS = [3e-4, 1e-3, 4e-3, 1.6e-2, 6.4e-2]
 const MARK_LEVELS = MARK_STEPS.length
+/** Entries per call in the running sums: three fields, each with the unmarked range and one per level. */
+const STRIDE = 3 * (MARK_LEVELS + 1)
 const EMPTY_SLOTS = new Int32Array(0)
 
 /** One field's document frequencies and document count at the last call. */
@@ -298,67 +376,84 @@ interface StepRange {
   hi: number[]
 }
 
-interface CallStep {
-  call: number
-  /** Text, entities, tags. */
-  ranges: StepRange[]
-}
-
 /**
  * How far scores can have moved since an earlier call. Within a field, every idf moved by a
- * factor in `[lo, hi]` (the product of the per-call ranges since), so a cosine — a ratio of sums
- * of products of two idfs — moved by a factor in `[(lo/hi)², (hi/lo)²]`. A score is a weighted
- * mean of cosines, or, with context signals (time, tags), one whose context weights scale with
- * the content similarity: when every similarity shrinks by at most `f`, the score shrinks by at
- * most `f`, or `f²` with context (the context weight may shrink by `f` as well, and the weights
- * may grow by `1/f` where context pulls the mean down).
+ * factor in `[lo, hi]` (the product of the per-call ranges since, each of the level the pair
+ * was marked with at that call), so a cosine — a ratio of sums of products of two idfs — moved
+ * by a factor in `[(lo/hi)², (hi/lo)²]`. A score is a weighted mean of cosines, or, with context
+ * signals (time, tags), one whose context weights scale with the content similarity: when every
+ * similarity shrinks by at most `f`, the score shrinks by at most `f`, or `f²` with context (the
+ * context weight may shrink by `f` as well, and the weights may grow by `1/f` where context
+ * pulls the mean down).
  */
 export class DriftBound {
   private readonly memo = new Map<number, { score: number; text: number }>()
 
   constructor(
     private readonly q: ResolvedQueryOptions,
-    private readonly steps: ReadonlyArray<CallStep | undefined>,
+    private readonly logLo: Float64Array,
+    private readonly logHi: Float64Array,
+    private readonly callAt: Int32Array,
+    private readonly unknownAt: number,
     private readonly call: number,
   ) {}
 
   /**
    * Factors for pairs of articles unchanged since call `e`: any such pair's score now is at least
    * `score` times what it was then, and its text cosine at most `cosineCeiling(then, text)`.
-   * `level`: the highest mark level either article received since.
+   * `marks`: per level, the latest call after e at which either article was marked with it
+   * (none: unmarked since e).
    */
-  at(e: number, level: number): { score: number; text: number } {
+  at(e: number, marks?: Int32Array): { score: number; text: number } {
+    return marks === undefined ? this.atLevel(e, 0) : this.compute(e, marks, 0)
+  }
+
+  /** {@link at} with every call since e at mark level `level` (a looser bound for a pair marked up to that level), memoised. */
+  atLevel(e: number, level: number): { score: number; text: number } {
     const key = e * (MARK_LEVELS + 1) + level
     let bound = this.memo.get(key)
-    if (bound !== undefined) return bound
-    const lo = [1, 1, 1]
-    const hi = [1, 1, 1]
-    let known = true
-    for (let c = e + 1; c <= this.call && known; c++) {
-      const step = this.steps[c % EPOCH_WINDOW]
-      if (step === undefined || step.call !== c) {
-        known = false
-        break
-      }
-      for (let f = 0; f < 3; f++) {
-        const r = step.ranges[f] as StepRange
-        lo[f] = (lo[f] as number) * (r.lo[level] as number)
-        hi[f] = (hi[f] as number) * (r.hi[level] as number)
-      }
+    if (bound === undefined) {
+      bound = this.compute(e, undefined, level)
+      this.memo.set(key, bound)
     }
-    if (!known) bound = { score: 0, text: 0 }
-    else {
-      const shrink = (f: number): number => ((lo[f] as number) / (hi[f] as number)) ** 2
-      const w = this.q.weights
-      const text = shrink(0)
-      let factor = text
-      if (w.entities > 0) factor = Math.min(factor, shrink(1))
-      if (w.tags > 0) factor = Math.min(factor, shrink(2))
-      if (w.time > 0 || w.tags > 0) factor *= factor
-      bound = { score: factor, text }
-    }
-    this.memo.set(key, bound)
     return bound
+  }
+
+  private compute(e: number, marks: Int32Array | undefined, base: number): { score: number; text: number } {
+    const { logLo, logHi, callAt, call } = this
+    if (e < this.unknownAt || e <= call - EPOCH_WINDOW || e > call || callAt[e % EPOCH_WINDOW] !== e) return { score: 0, text: 0 }
+    // Runs of calls at one level: up to the latest mark of the highest level, then of the next…
+    const logShrink = [0, 0, 0]
+    const run = (from: number, to: number, level: number): void => {
+      const a = (from % EPOCH_WINDOW) * STRIDE
+      const b = (to % EPOCH_WINDOW) * STRIDE
+      for (let f = 0; f < 3; f++) {
+        const i = f * (MARK_LEVELS + 1) + level
+        const lo = (logLo[b + i] as number) - (logLo[a + i] as number)
+        const hi = (logHi[b + i] as number) - (logHi[a + i] as number)
+        logShrink[f] = (logShrink[f] as number) + 2 * (lo - hi)
+      }
+    }
+    let from = e
+    if (marks !== undefined) {
+      for (let level = MARK_LEVELS; level >= 1; level--) {
+        const until = marks[level - 1] as number
+        if (until > from) {
+          run(from, until, level)
+          from = until
+        }
+      }
+    }
+    if (call > from) run(from, call, base)
+    // Rounding of the logarithms and their sums: far below the callers' margins, never trusted to the last bit.
+    const shrink = (f: number): number => Math.min(1, Math.exp(logShrink[f] as number)) * (1 - 1e-12)
+    const w = this.q.weights
+    const text = shrink(0)
+    let factor = text
+    if (w.entities > 0) factor = Math.min(factor, shrink(1))
+    if (w.tags > 0) factor = Math.min(factor, shrink(2))
+    if (w.time > 0 || w.tags > 0) factor *= factor
+    return { score: factor, text }
   }
 }
 
@@ -374,14 +469,18 @@ export function cosineCeiling(c: number, f: number): number {
   return Math.min(c / f, Math.sqrt(1 - f * (1 - c * c))) * (1 + 1e-12)
 }
 
-/** Witness memories by archive, for the `k` of the last call (a call with another `k` starts afresh). */
-const memories = new WeakMap<ArticleStore, WitnessMemory>()
+/** Witness memories by archive: one per `k` (and fold limits), the {@link KEPT_MEMORIES} most recently used. */
+const memories = new WeakMap<ArticleStore, WitnessMemory[]>()
+/** A site may ask for two list lengths (a sidebar and a page, say) without refilling a memory on every call. */
+const KEPT_MEMORIES = 2
 
 export function witnessMemory(store: ArticleStore, k: number, limits: { apart: number; copyLimit: number }): WitnessMemory {
-  let memory = memories.get(store)
-  if (memory === undefined || memory.k !== k || memory.limits.apart !== limits.apart || memory.limits.copyLimit !== limits.copyLimit) {
-    memory = new WitnessMemory(k, limits)
-    memories.set(store, memory)
-  }
+  const kept = memories.get(store) ?? []
+  const at = kept.findIndex((m) => m.k === k && m.limits.apart === limits.apart && m.limits.copyLimit === limits.copyLimit)
+  const memory = at >= 0 ? (kept[at] as WitnessMemory) : new WitnessMemory(k, limits)
+  if (at >= 0) kept.splice(at, 1)
+  kept.unshift(memory)
+  kept.length = Math.min(kept.length, KEPT_MEMORIES)
+  memories.set(store, kept)
   return memory
 }

@@ -83,17 +83,31 @@ export function affectedSlots(
   }
   scorer.clear()
 
-  // Step 4.
+  // Step 4. A neighbour whose remembered witnesses are intact but one of them no longer beats N
+  // goes straight to its query: its witnesses were about its best, so N is a contender.
   const search = new WitnessSearch(store, memory, drift, scorer, k, limits)
-  const remaining = open.filter((x) => !search.fromMemory(x, slot, scoreOfN[x] as number) && !search.full(x, slot, scoreOfN[x] as number))
+  const remaining = open.filter((x) => {
+    const remembered = search.fromMemory(x, slot, scoreOfN[x] as number)
+    return remembered === BEATEN || (remembered === UNKNOWN && !search.full(x, slot, scoreOfN[x] as number))
+  })
+  // The first call on an archive gives every other article its witnesses too, so that later
+  // calls find the memory full.
+  if (memory.isNew) {
+    for (let x = 0; x < store.capacity; x++) if (x !== slot && store.idAt(x) !== undefined && !memory.hasEntry(x)) search.full(x, -1, Infinity)
+  }
   // Step 5.
   return remaining.filter(verify).sort((a, b) => a - b)
 }
 
+/** Outcomes of `WitnessSearch.fromMemory`. */
+const RULED_OUT = 0
+const BEATEN = 1
+const UNKNOWN = 2
+
 const MARGIN = 1e-9
 /** The search reads the postings of a neighbour's strongest terms up to this many, and scores this many best-matching articles per witness needed. */
 const SEARCH_POSTINGS = 4000
-const SEARCH_PER_WITNESS = 3
+const SEARCH_PER_WITNESS = 5
 /** A list whose results hold fewer than `k` usable witnesses is widened to this many times `k` for more. */
 const WIDEN_FOR_WITNESSES = 3
 
@@ -131,33 +145,45 @@ class WitnessSearch {
     this.touched = new Int32Array(capacity)
   }
 
-  /** Whether x's remembered witnesses, rescored now, still show its list is full without `n` (which scores `scoreOfN` there). */
-  fromMemory(x: number, n: number, scoreOfN: number): boolean {
+  /**
+   * Whether x's remembered witnesses, rescored now, still show its list is full without `n`
+   * (which scores `scoreOfN` there): {@link RULED_OUT}, {@link BEATEN} when the set is intact
+   * but one of them no longer beats n, else {@link UNKNOWN}.
+   */
+  fromMemory(x: number, n: number, scoreOfN: number): number {
     const hints = this.memory.hints(x)
-    if (hints.length < this.k || (hints[this.k - 1] as number) < 0) return false
+    if (hints.length < this.k || (hints[this.k - 1] as number) < 0) return UNKNOWN
     const store = this.store
     const slots: number[] = []
     const scores: number[] = []
+    const texts: number[] = []
     let self = 0
+    let beaten = false
     for (const y of hints) {
-      if (y === n || y === x || store.idAt(y) === undefined) return false
+      if (y === n || y === x || store.idAt(y) === undefined) return UNKNOWN
       const { score, text } = this.scorer.pairScore(x, y)
-      if (!(score > scoreOfN + MARGIN) || (this.limits.fold && !(text < this.limits.copyLimit))) return false
+      if (this.limits.fold && !(text < this.limits.copyLimit)) return UNKNOWN
+      if (!(score > scoreOfN + MARGIN)) beaten = true
       slots.push(y)
       scores.push(score)
+      texts.push(text)
       self = Math.max(self, text)
     }
+    if (beaten) return BEATEN
     let pair = 0
     if (this.limits.apart !== Infinity) {
       // The set's remembered spread, drifted, when it is intact; else measured.
       pair = this.memory.pairCosineNow(x, this.drift)
       if (!(pair < this.limits.apart)) {
-        pair = spread(store.text, slots)
-        if (!(pair < this.limits.apart)) return false
+        pair = 0
+        for (let i = 1; i < slots.length; i++) {
+          for (let j = 0; j < i; j++) pair = Math.max(pair, pairCeiling(store.text, slots[i] as number, texts[i] as number, slots[j] as number, texts[j] as number, this.limits.apart))
+        }
+        if (!(pair < this.limits.apart)) return UNKNOWN
       }
     }
     this.memory.offer(x, slots, scores, self, pair)
-    return true
+    return RULED_OUT
   }
 
   /**
@@ -189,6 +215,13 @@ class WitnessSearch {
     const want = k * SEARCH_PER_WITNESS
     // Copies are skipped below without counting, so keep some spare.
     const best = this.bestByPartial(count, x, 4 * want)
+    // Ranked again by the score their partial text sum guarantees (a lower bound: the score grows
+    // with every similarity), which brings in the time signal; the best are scored exactly.
+    const norms = field.documentNorms()
+    const normX = norms[x] as number
+    const floor = new Map<number, number>()
+    for (const y of best) floor.set(y, this.scorer.scoreWithText(x, y, (acc[y] as number) / (normX * (norms[y] as number))))
+    best.sort((a, b) => (floor.get(b) as number) - (floor.get(a) as number) || (acc[b] as number) - (acc[a] as number) || a - b)
     const tried: Array<{ y: number; score: number; text: number }> = []
     let previous = NaN
     for (let i = 0; i < best.length && tried.length < want; i++) {
@@ -211,18 +244,20 @@ class WitnessSearch {
     tried.sort((a, b) => b.score - a.score || a.y - b.y)
     const slots: number[] = []
     const scores: number[] = []
+    const texts: number[] = []
     let self = 0
     let pair = 0
     for (const c of tried) {
       if (slots.length >= k) break
       if (this.limits.apart !== Infinity) {
         let most = 0
-        for (const other of slots) most = Math.max(most, fastCosine(field, c.y, other))
+        for (let i = 0; i < slots.length; i++) most = Math.max(most, pairCeiling(field, c.y, c.text, slots[i] as number, texts[i] as number, this.limits.apart))
         if (!(most < this.limits.apart)) continue
         pair = Math.max(pair, most)
       }
       slots.push(c.y)
       scores.push(c.score)
+      texts.push(c.text)
       self = Math.max(self, c.text)
     }
     this.memory.offer(x, slots, scores, self, pair)
@@ -268,12 +303,22 @@ class WitnessSearch {
   }
 }
 
-/** The largest text cosine between two of `slots`. */
-function spread(field: FieldIndex, slots: readonly number[]): number {
-  let most = 0
-  for (let i = 0; i < slots.length; i++) for (let j = i + 1; j < slots.length; j++) most = Math.max(most, fastCosine(field, slots[i] as number, slots[j] as number))
-  return most
+/**
+ * An upper bound on the text cosine of a and b, whose text cosines with a third article are
+ * `ta` and `tb`: as unit vectors, a and b are at least `|ta − tb|` apart, so their cosine is at
+ * most `1 − |ta − tb|² / 2`. Only when that is not well below `apart` is the cosine computed.
+ */
+function pairCeiling(field: FieldIndex, a: number, ta: number, b: number, tb: number, apart: number): number {
+  const d = Math.abs(ta - tb) - MARGIN
+  if (d > 0) {
+    const ceiling = 1 - (d * d) / 2
+    if (ceiling < apart - PAIR_SLACK) return ceiling
+  }
+  return fastCosine(field, a, b)
 }
+
+/** A cosine ceiling this far below `apart` is kept without computing the cosine (room for later drift). */
+const PAIR_SLACK = 1e-3
 
 /**
  * Whether `x`'s top-k list shows `slot`, as a result or among a result's duplicates. The list's
@@ -309,6 +354,7 @@ function witnessesAmong(
 ): { slots: number[]; scores: number[]; self: number; pair: number } {
   const slots: number[] = []
   const scores: number[] = []
+  const texts: number[] = []
   let self = 0
   let pair = 0
   for (const r of results) {
@@ -318,13 +364,14 @@ function witnessesAmong(
     if (limits.fold && !(text < limits.copyLimit)) continue
     let most = 0
     if (limits.apart !== Infinity) {
-      for (const c of slots) most = Math.max(most, fastCosine(store.text, c, y))
+      for (let i = 0; i < slots.length; i++) most = Math.max(most, pairCeiling(store.text, y, text, slots[i] as number, texts[i] as number, limits.apart))
       if (!(most < limits.apart)) continue
     }
     pair = Math.max(pair, most)
     self = Math.max(self, text)
     slots.push(y)
     scores.push(r.score)
+    texts.push(text)
   }
   return { slots, scores, self, pair }
 }
@@ -391,10 +438,6 @@ class PairScorer {
     this.mark = new Uint8Array(capacity)
   }
 
-  touchedBy(x: number): boolean {
-    return this.mark[x] === 1
-  }
-
   /** Fills `score` and `text` for every slot sharing something with `p`; returns those slots (not `p`). */
   scoreAll(p: number): Int32Array {
     const { store, q } = this
@@ -427,6 +470,11 @@ class PairScorer {
       mark[x] = 0
     }
     this.count = 0
+  }
+
+  /** The score `p` has in `x`'s ranking with text cosine `text` and no entity or tag similarity. */
+  scoreWithText(x: number, p: number, text: number): number {
+    return this.combine(x, p, clamp01(text), 0, 0)
   }
 
   /** The score `p` has as a candidate in `x`'s ranking, and their text cosine, from whole vectors. */

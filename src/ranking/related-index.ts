@@ -577,10 +577,13 @@ export class RelatedIndex {
   /**
    * Ids of stored articles whose top-`k` list now contains `id` (for example right after adding
    * it), so a site can refresh exactly those cached lists. Exact: the same ids as running
-   * `related(x, { k })` for every stored `x`. Cheap enough to call after every add: a few pivot
-   * articles rule out most of the archive at the cost of about one query each, and only the rest
-   * are queried (see `src/ranking/affected.ts`). An index with a finite `candidateTerms` queries
-   * every article sharing a term, entity or tag instead.
+   * `related(x, { k })` for every stored `x`. Cheap enough to call after every add: the index
+   * remembers, per article and for the last two values of `k` asked, k articles that outrank
+   * its list's bottom, and a proven bound on how far scores moved since settles most of the
+   * archive without scoring; only articles the new one comes close to are queried (see
+   * `src/ranking/affected.ts`). The first call on an index fills that memory (about a search per
+   * article: seconds for tens of thousands), later ones cost a few queries. An index with a
+   * finite `candidateTerms` queries every article sharing a term, entity or tag instead.
    *
    * @example
    * ```ts

@@ -49,12 +49,15 @@ function arrivals(): Article[] {
   ]
 }
 
+/** Words a few stories share: their document frequencies move a lot with each change. */
+const RARE_WORDS = ['quota', 'cocoa', 'bauxite', 'tin']
+
 const SETTINGS: Array<[string, RelatedIndexOptions, boolean]> = [
   ['the shipped defaults', {}, false],
   ['entities, time and tags weighted, gated by content', { weights: { entities: 0.5, time: 0.5, tags: 0.5 }, contextGate: 0.3, halfLifeDays: 30 }, false],
   ['asymmetric hyperbolic time', { weights: { time: 1 }, olderHalfLifeDays: 5, newerHalfLifeDays: 60, timeDecay: 'hyperbolic' }, false],
   ['embeddings', { weights: { embedding: 0.7 } }, true],
-  ['a low duplicate threshold (no two pivots can be far enough apart)', { duplicateThreshold: 0.6 }, false],
+  ['a low duplicate threshold (no two witnesses can be far enough apart)', { duplicateThreshold: 0.6 }, false],
   ['pruned candidates (the query-per-neighbour path)', { candidateTerms: 15, maxCandidates: 40 }, false],
 ]
 
@@ -110,9 +113,95 @@ describe('affectedBy', () => {
     const run = vi.spyOn(engine, 'run')
     const affected = index.affectedBy(article.id, { k: 3 })
     expect(affected.length).toBeGreaterThan(0)
-    // Every affected article needs its query; most of the others must be ruled out by pivots.
+    // Every affected article needs its query; most of the others must be ruled out by witnesses.
     expect(run.mock.calls.length).toBeLessThan(neighbours / 3)
     run.mockRestore()
+  })
+
+  it('stays exact over random sequences of adds, copies, removes and updates, several changes between calls (property)', () => {
+    const story = fc.record({
+      name: fc.constantFrom(...NEWS_NAMES),
+      words: fc.array(fc.constantFrom(...NEWS_WORDS, ...RARE_WORDS), { minLength: 1, maxLength: 10 }),
+      day: fc.option(fc.integer({ min: 1, max: 28 }), { nil: undefined }),
+      tag: fc.option(fc.constantFrom('Coffee', 'Oil'), { nil: undefined }),
+    })
+    type Story = { name: string; words: string[]; day: number | undefined; tag: string | undefined }
+    const op = fc.oneof(
+      fc.record({ kind: fc.constant('add' as const), story, pick: fc.nat() }),
+      fc.record({ kind: fc.constant('copy' as const), story, pick: fc.nat() }),
+      fc.record({ kind: fc.constant('remove' as const), story, pick: fc.nat() }),
+      fc.record({ kind: fc.constant('update' as const), story, pick: fc.nat() }),
+    )
+    const settings: RelatedIndexOptions[] = [
+      {},
+      { weights: { entities: 0.5, tags: 0.5, time: 0.5 }, contextGate: 0.3, halfLifeDays: 10 },
+      { duplicateThreshold: 0.8 },
+      { weights: { time: 0 } },
+    ]
+    const toArticle = (id: string, s: Story): Article => ({
+      id,
+      title: `${s.name} ${s.words.slice(0, 2).join(' ')}`,
+      body: `${s.name} ${s.words.join(' ')}.`,
+      ...(s.day === undefined ? {} : { publishedAt: `2025-03-${String(s.day).padStart(2, '0')}T12:00:00Z` }),
+      ...(s.tag === undefined ? {} : { tags: [s.tag] }),
+    })
+    fc.assert(
+      fc.property(
+        fc.array(story, { minLength: 6, maxLength: 24 }),
+        fc.array(fc.array(op, { minLength: 1, maxLength: 3 }), { minLength: 1, maxLength: 8 }),
+        fc.integer({ min: 1, max: 3 }),
+        fc.integer({ min: 0, max: settings.length - 1 }),
+        (initial, rounds, k, setting) => {
+          const index = new RelatedIndex(settings[setting])
+          index.addAll(initial.map((s, i) => toArticle(`s${i}`, s)))
+          let fresh = 0
+          for (const changes of rounds) {
+            let target: string | undefined
+            for (const change of changes) {
+              const ids = index.ids()
+              const picked = ids.length > 0 ? (ids[change.pick % ids.length] as string) : undefined
+              if (change.kind === 'add' || (change.kind === 'copy' && picked === undefined)) {
+                target = `n${fresh++}`
+                index.add(toArticle(target, change.story))
+              } else if (change.kind === 'copy') {
+                target = `n${fresh++}`
+                index.add({ ...(index.get(picked as string) as Article), id: target })
+              } else if (change.kind === 'remove' && picked !== undefined && ids.length > 2) {
+                index.remove(picked)
+                if (target === picked) target = undefined
+              } else if (change.kind === 'update' && picked !== undefined) {
+                index.update(toArticle(picked, change.story))
+                target = picked
+              }
+            }
+            target ??= index.ids()[0]
+            if (target === undefined) continue
+            expect(index.affectedBy(target, { k }), `${target}, k = ${k}`).toEqual(bruteForce(index, target, k))
+          }
+        },
+      ),
+      { numRuns: 80, seed: 1515 },
+    )
+  })
+
+  it('settles most neighbours from its memory once the first call has filled it', () => {
+    const index = new RelatedIndex()
+    const articles = archive(false)
+    index.addAll(articles)
+    index.affectedBy(articles[0]?.id as string, { k: 3 })
+    const { engine, store } = internalsOf(index)
+    for (const article of sample.slice(209, 213)) {
+      index.add(article)
+      const neighbours = engine.neighbours(store.slotOf(article.id) as number).length
+      const run = vi.spyOn(engine, 'run')
+      const affected = index.affectedBy(article.id, { k: 3 })
+      const queries = run.mock.calls.length
+      run.mockRestore()
+      expect(affected).toEqual(bruteForce(index, article.id, 3))
+      // About a query for each article the new one enters (two when a list needs widening for
+      // witnesses), and few others.
+      expect(queries, `${article.id}: ${affected.length} affected of ${neighbours}`).toBeLessThanOrEqual(2 * affected.length + neighbours / 20)
+    }
   })
 
   it('equals brute force on random small archives (property)', () => {

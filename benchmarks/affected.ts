@@ -1,0 +1,145 @@
+/**
+ * `affectedBy` after adds, alone (the speed benchmark measures the same with everything else):
+ * builds the speed corpus (Reuters-21578, 19,043 articles; larger sizes repeat it with fresh
+ * ids, so every story then has exact copies), times `related` in the same process as the
+ * reference, then removes sampled articles and adds them back one at a time, timing affectedBy
+ * after each add (see `lib/speed-affected.ts`). `--check N` compares N further adds with brute
+ * force (one query per stored article each). `--snapshot FILE` loads the index from FILE when it
+ * exists (and saves it there after a build), so that repeated runs skip the build.
+ *
+ *   npx tsx benchmarks/affected.ts                       # 19,043 articles, 40 adds
+ *   npx tsx benchmarks/affected.ts --sizes 19043,100000 --adds 40 --check 2
+ *
+ * Writes `benchmarks/results/affected.json`. Exits 0 with a message when the corpus is absent.
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { loadavg } from 'node:os'
+import { resolve } from 'node:path'
+import { RelatedIndex } from '../src/index.js'
+import type { RankerArticle } from './lib/datasets.js'
+import { projectRoot } from './lib/paths.js'
+import { measureAffectedBy, type AffectedBySummary } from './lib/speed-affected.js'
+import { environment, loadSpeedCorpus, samplePositions, scaleCorpus, timeQueries } from './lib/speed-corpus.js'
+
+const K = 10
+
+interface Options {
+  sizes: number[]
+  adds: number
+  queries: number
+  check: number
+  snapshot: string | undefined
+}
+
+function parseOptions(argv: readonly string[]): Options {
+  const o: Options = { sizes: [19043], adds: 40, queries: 200, check: 0, snapshot: undefined }
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i] as string
+    const value = argv[i + 1]
+    const number = (): number => {
+      const n = Number(value)
+      if (value === undefined || !Number.isInteger(n) || n < 0) throw new Error(`${flag} needs a whole number`)
+      i++
+      return n
+    }
+    if (flag === '--sizes') {
+      o.sizes = (value ?? '').split(',').map(Number)
+      if (o.sizes.some((n) => !Number.isInteger(n) || n < 100)) throw new Error('--sizes needs whole numbers of at least 100, comma-separated')
+      i++
+    } else if (flag === '--adds') o.adds = Math.max(2, number())
+    else if (flag === '--queries') o.queries = Math.max(1, number())
+    else if (flag === '--check') o.check = number()
+    else if (flag === '--snapshot' && value !== undefined) {
+      o.snapshot = value
+      i++
+    }
+    else throw new Error(`unknown option ${flag}`)
+  }
+  return o
+}
+
+interface SizeResult {
+  articles: number
+  /** NaN when the index was loaded from `--snapshot`. */
+  buildSeconds: number
+  loadAverage: number[]
+  relatedP50Ms: number
+  relatedP95Ms: number
+  affectedBy: AffectedBySummary
+  /** Further adds whose affectedBy was compared with brute force, and how many matched. */
+  checked: { adds: number; equal: number }
+}
+
+async function main(): Promise<void> {
+  const o = parseOptions(process.argv.slice(2))
+  const corpus = await loadSpeedCorpus()
+  if (corpus.articles === undefined) {
+    console.log(corpus.message)
+    return
+  }
+  const results: SizeResult[] = []
+  for (const n of o.sizes) {
+    const articles = scaleCorpus(corpus.articles, n)
+    const file = o.snapshot === undefined ? undefined : o.sizes.length > 1 ? `${o.snapshot}.${n}` : o.snapshot
+    let index = new RelatedIndex()
+    let buildSeconds = NaN
+    if (file !== undefined && existsSync(file)) {
+      console.log(`[${n}] load ${file}`)
+      index = RelatedIndex.deserialize(readFileSync(file))
+      if (index.size !== n) throw new Error(`${file} holds ${index.size} articles, not ${n}`)
+    } else {
+      console.log(`[${n}] build`)
+      buildSeconds = (await timedAsync(() => index.addStream(articles, { threads: 2 }))).seconds
+      if (file !== undefined) writeFileSync(file, index.serialize())
+    }
+    const queryIds = samplePositions(0, n, o.queries, 'related').map((p) => (articles[p] as RankerArticle).id)
+    console.log(`[${n}] related × ${queryIds.length}`)
+    const related = timeQueries(queryIds, (id) => index.related(id, { k: K }))
+    const sampled = samplePositions(0, n, o.adds + o.check, 'affectedBy').map((p) => articles[p] as RankerArticle)
+    console.log(`[${n}] affectedBy after ${o.adds} adds`)
+    const affectedBy = measureAffectedBy(index, sampled.slice(0, o.adds), K)
+    const checked = { adds: 0, equal: 0 }
+    for (const article of sampled.slice(o.adds)) {
+      index.remove(article.id)
+      index.add(article)
+      const got = index.affectedBy(article.id, { k: K })
+      const want = index
+        .ids()
+        .filter((x) => x !== article.id && index.related(x, { k: K }).some((r) => r.id === article.id || r.reasons.duplicates.includes(article.id)))
+        .sort()
+      checked.adds++
+      if (JSON.stringify(got) === JSON.stringify(want)) checked.equal++
+      else console.log(`[${n}] MISMATCH for ${article.id}: ${JSON.stringify(got)} against brute force ${JSON.stringify(want)}`)
+    }
+    const result: SizeResult = {
+      articles: n,
+      buildSeconds: Math.round(buildSeconds * 10) / 10,
+      loadAverage: loadavg().map((l) => Math.round(l * 100) / 100),
+      relatedP50Ms: related.p50Ms,
+      relatedP95Ms: related.p95Ms,
+      affectedBy,
+      checked,
+    }
+    console.log(JSON.stringify(result, null, 2))
+    results.push(result)
+  }
+  const dir = resolve(projectRoot, 'benchmarks', 'results')
+  mkdirSync(dir, { recursive: true })
+  const file = resolve(dir, 'affected.json')
+  // Sizes measured by earlier runs stay (each with its own options and environment).
+  const earlier = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { runs?: unknown[] }).runs ?? [] : []
+  const runs = [
+    ...earlier.filter((r) => !results.some((x) => x.articles === (r as { result: SizeResult }).result.articles)),
+    // The snapshot's path is the caller's machine's business: only whether one was used is kept.
+    ...results.map((result) => ({ options: { ...o, snapshot: o.snapshot !== undefined }, environment: environment(), result })),
+  ].sort((a, b) => (a as { result: SizeResult }).result.articles - (b as { result: SizeResult }).result.articles)
+  writeFileSync(file, `${JSON.stringify({ k: K, runs }, null, 2)}\n`)
+}
+
+async function timedAsync(run: () => Promise<unknown>): Promise<{ seconds: number }> {
+  const start = performance.now()
+  await run()
+  return { seconds: (performance.now() - start) / 1000 }
+}
+
+await main()
