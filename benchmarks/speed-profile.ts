@@ -12,12 +12,9 @@
  * Exits 0 with a message when the corpus is absent.
  */
 import { writeFileSync } from 'node:fs'
-import { Session, type Profiler } from 'node:inspector'
-import { relative } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { RelatedIndex, type Draft } from '../src/index.js'
 import type { RankerArticle } from './lib/datasets.js'
-import { projectRoot } from './lib/paths.js'
+import { cpuProfile, printProfileSummary } from './lib/cpu-profile.js'
 import { loadSpeedCorpus, samplePositions, scaleCorpus } from './lib/speed-corpus.js'
 
 type Phase = 'related' | 'relatedTo' | 'build' | 'relatedAll'
@@ -35,66 +32,6 @@ function parse(argv: readonly string[]): { phase: Phase; size: number; queries: 
     } else throw new Error(`unknown or invalid argument ${JSON.stringify(flag)}; see the header of benchmarks/speed-profile.ts`)
   }
   return o
-}
-
-function post<T>(session: Session, method: string, params?: object): Promise<T> {
-  return new Promise((resolvePost, reject) => {
-    session.post(method, params ?? {}, (error, result) => (error ? reject(error) : resolvePost(result as T)))
-  })
-}
-
-async function profile(run: () => void): Promise<Profiler.Profile> {
-  const session = new Session()
-  session.connect()
-  await post(session, 'Profiler.enable')
-  await post(session, 'Profiler.setSamplingInterval', { interval: 100 }) // µs
-  await post(session, 'Profiler.start')
-  run()
-  const { profile: result } = await post<{ profile: Profiler.Profile }>(session, 'Profiler.stop')
-  session.disconnect()
-  return result
-}
-
-function where(url: string, line: number): string {
-  if (url === '') return '(native)'
-  const path = url.startsWith('file://') ? fileURLToPath(url) : url
-  const rel = relative(projectRoot, path)
-  const file = rel.startsWith('..') ? (path.split('node_modules/').pop() ?? path) : rel
-  // tsx-transformed modules can report every function at line 0: then the line says nothing.
-  return line > 0 ? `${file}:${line + 1}` : file
-}
-
-/** Self time per function and per file, in ms, largest first. */
-function summarize(p: Profiler.Profile, top: number): void {
-  const total = (p.endTime - p.startTime) / 1000
-  const samples = p.nodes.reduce((sum, n) => sum + (n.hitCount ?? 0), 0)
-  const msPerSample = total / Math.max(1, samples)
-  const byFunction = new Map<string, number>()
-  const byFile = new Map<string, number>()
-  const byArea = new Map<string, number>()
-  for (const node of p.nodes) {
-    const ms = (node.hitCount ?? 0) * msPerSample
-    if (ms === 0) continue
-    const { functionName, url, lineNumber } = node.callFrame
-    const fn = `${functionName || '(anonymous)'}  ${where(url, lineNumber)}`
-    byFunction.set(fn, (byFunction.get(fn) ?? 0) + ms)
-    const file = url === '' ? functionName : where(url, 0)
-    byFile.set(file, (byFile.get(file) ?? 0) + ms)
-    // Area: a package (wink-nlp), a source folder (src/ranking), or V8 itself (GC, native code).
-    const parts = file.split('/')
-    const area = url === '' ? functionName : parts[0] === 'src' || parts[0] === 'node_modules' ? parts.slice(0, 2).join('/') : (parts[0] ?? file)
-    byArea.set(area, (byArea.get(area) ?? 0) + ms)
-  }
-  const print = (title: string, map: Map<string, number>): void => {
-    console.log(`\n${title}`)
-    for (const [name, ms] of [...map].sort((a, b) => b[1] - a[1]).slice(0, top)) {
-      console.log(`${ms.toFixed(1).padStart(9)} ms ${((100 * ms) / total).toFixed(1).padStart(5)}%  ${name}`)
-    }
-  }
-  console.log(`profiled ${total.toFixed(0)} ms, ${samples} samples`)
-  print('Self time by function:', byFunction)
-  print('Self time by file:', byFile)
-  print('Self time by area:', byArea)
 }
 
 async function main(): Promise<void> {
@@ -139,9 +76,9 @@ async function main(): Promise<void> {
     }
   }
   console.log(`Profiling ${o.phase} at ${o.size} articles${o.phase === 'build' ? '' : `, ${ids.length} queries × ${o.phase === 'relatedAll' ? 1 : o.passes} passes`}`)
-  const result = await profile(run)
+  const result = await cpuProfile(run, 100)
   if (o.write !== undefined) writeFileSync(o.write, JSON.stringify(result))
-  summarize(result, o.top)
+  printProfileSummary(result, o.top)
 }
 
 await main()
