@@ -242,24 +242,7 @@ class WitnessSearch {
     }
     // The best k, best first, pairwise apart.
     tried.sort((a, b) => b.score - a.score || a.y - b.y)
-    const slots: number[] = []
-    const scores: number[] = []
-    const texts: number[] = []
-    let self = 0
-    let pair = 0
-    for (const c of tried) {
-      if (slots.length >= k) break
-      if (this.limits.apart !== Infinity) {
-        let most = 0
-        for (let i = 0; i < slots.length; i++) most = Math.max(most, pairCeiling(field, c.y, c.text, slots[i] as number, texts[i] as number, this.limits.apart))
-        if (!(most < this.limits.apart)) continue
-        pair = Math.max(pair, most)
-      }
-      slots.push(c.y)
-      scores.push(c.score)
-      texts.push(c.text)
-      self = Math.max(self, c.text)
-    }
+    const { slots, scores, self, pair } = pickApart(field, tried, k, this.limits.apart)
     this.memory.offer(x, slots, scores, self, pair)
     // N itself may be among them (it is stored): it cannot witness against itself.
     return slots.length >= k && !slots.includes(n) && (scores[k - 1] as number) > scoreOfN + MARGIN
@@ -352,26 +335,53 @@ function witnessesAmong(
   k: number,
   limits: FoldLimits,
 ): { slots: number[]; scores: number[]; self: number; pair: number } {
+  function* candidates(): Generator<WitnessCandidate> {
+    for (const r of results) {
+      const y = store.slotOf(r.id) as number
+      const text = limits.fold ? fastCosine(store.text, x, y) : 0
+      if (limits.fold && !(text < limits.copyLimit)) continue
+      yield { y, score: r.score, text }
+    }
+  }
+  return pickApart(store.text, candidates(), k, limits.apart)
+}
+
+interface WitnessCandidate {
+  y: number
+  score: number
+  /** Its text cosine with the article whose witnesses these are (0 when copies do not fold). */
+  text: number
+}
+
+/**
+ * Up to `k` of the candidates (best first), each kept only if its pair ceiling with every one kept
+ * before it is below `apart`, with the largest text cosine to the query (`self`) and pair ceiling
+ * (`pair`) among them. Stops pulling candidates once `k` are kept.
+ */
+function pickApart(
+  field: FieldIndex,
+  candidates: Iterable<WitnessCandidate>,
+  k: number,
+  apart: number,
+): { slots: number[]; scores: number[]; self: number; pair: number } {
   const slots: number[] = []
   const scores: number[] = []
   const texts: number[] = []
   let self = 0
   let pair = 0
-  for (const r of results) {
-    if (slots.length >= k) break
-    const y = store.slotOf(r.id) as number
-    const text = limits.fold ? fastCosine(store.text, x, y) : 0
-    if (limits.fold && !(text < limits.copyLimit)) continue
+  if (k <= 0) return { slots, scores, self, pair }
+  for (const c of candidates) {
     let most = 0
-    if (limits.apart !== Infinity) {
-      for (let i = 0; i < slots.length; i++) most = Math.max(most, pairCeiling(store.text, y, text, slots[i] as number, texts[i] as number, limits.apart))
-      if (!(most < limits.apart)) continue
+    if (apart !== Infinity) {
+      for (let i = 0; i < slots.length; i++) most = Math.max(most, pairCeiling(field, c.y, c.text, slots[i] as number, texts[i] as number, apart))
+      if (!(most < apart)) continue
     }
     pair = Math.max(pair, most)
-    self = Math.max(self, text)
-    slots.push(y)
-    scores.push(r.score)
-    texts.push(text)
+    self = Math.max(self, c.text)
+    slots.push(c.y)
+    scores.push(c.score)
+    texts.push(c.text)
+    if (slots.length >= k) break
   }
   return { slots, scores, self, pair }
 }
