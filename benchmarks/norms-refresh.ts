@@ -27,7 +27,7 @@ import type { FieldIndex } from '../src/index/field-index.js'
 import { internalsOf } from '../src/ranking/related-index.js'
 import { projectRoot } from './lib/paths.js'
 import { loadScaleSources, scaleArticles } from './lib/scale-corpus.js'
-import { environment, round } from './lib/speed-corpus.js'
+import { environment, median, round } from './lib/speed-corpus.js'
 
 const { values } = parseArgs({ options: { size: { type: 'string', default: '20000' }, rounds: { type: 'string', default: '15' } } })
 const size = Number(values.size)
@@ -111,11 +111,6 @@ function firstPass(p: FieldParts, idf: Float64Array, out: Float64Array): void {
     }
     out[s] = Math.sqrt(s1 + s2 + s3)
   }
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b)
-  return sorted[sorted.length >> 1] as number
 }
 
 async function main(): Promise<void> {
