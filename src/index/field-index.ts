@@ -128,6 +128,15 @@ class ListPool {
     }
   }
 
+  /** Bytes of the pool's typed arrays, and the part the lists hold (entries in use). */
+  footprint(): { bytes: number; usedBytes: number } {
+    const perEntry = 8 + (this.aux === undefined ? 0 : this.aux.BYTES_PER_ELEMENT)
+    return {
+      bytes: this.ids.byteLength + this.values.byteLength + (this.aux?.byteLength ?? 0) + this.start.byteLength + this.length.byteLength + this.capacity.byteLength,
+      usedBytes: this.used * perEntry,
+    }
+  }
+
   private reserveEnd(room: number): void {
     if (this.end + room <= this.ids.length) return
     const live = this.end - this.garbage
@@ -220,6 +229,23 @@ let narrowForms = NO_FORM
 /** Sets how many forms of one term fit in 2-byte entries (tests only; at most 65,535). @internal */
 export function setNarrowFormLimit(forms: number): void {
   narrowForms = Math.min(NO_FORM, forms)
+}
+
+/** What {@link FieldIndex.footprint} reports: bytes of typed arrays, and lengths of plain arrays. @internal */
+export interface FieldFootprint {
+  postingsBytes: number
+  postingsUsedBytes: number
+  forwardBytes: number
+  forwardUsedBytes: number
+  perTermBytes: number
+  perFormBytes: number
+  perSlotBytes: number
+  /** Sum of the byte counts above (used bytes excluded: they are part of the pools). */
+  typedBytes: number
+  termSlots: number
+  freeTerms: number
+  formSlots: number
+  freeForms: number
 }
 
 /** Dead terms (and free slots) tolerated before a compaction, whatever the live count. */
@@ -596,6 +622,33 @@ export class FieldIndex {
     this.idfCache = new Float64Array(0)
     this.norms = new Float64Array(0)
     this.restore(terms, { lengths, ids, tfs, formIds, forms })
+  }
+
+  /**
+   * Bytes of the field's typed arrays by structure (postings and forward pools with the part
+   * their entries use, per-term and per-form arrays, per-slot statistics), and the lengths of
+   * its plain arrays. For memory benchmarks and tests. @internal
+   */
+  footprint(): FieldFootprint {
+    const postings = this.postings.footprint()
+    const forward = this.forward.footprint()
+    const perTerm = this.df.byteLength + this.firstForm.byteLength + this.bestForm.byteLength + this.idfCache.byteLength
+    const perForm = this.formCount.byteLength + this.formNext.byteLength + this.formLocal.byteLength
+    const perSlot = this.norms.byteLength + this.tfExponent.byteLength + this.terms64.byteLength + this.idfByDf.byteLength
+    return {
+      postingsBytes: postings.bytes,
+      postingsUsedBytes: postings.usedBytes,
+      forwardBytes: forward.bytes,
+      forwardUsedBytes: forward.usedBytes,
+      perTermBytes: perTerm,
+      perFormBytes: perForm,
+      perSlotBytes: perSlot,
+      typedBytes: postings.bytes + forward.bytes + perTerm + perForm + perSlot,
+      termSlots: this.terms.length,
+      freeTerms: this.freeTerms.length,
+      formSlots: this.formText.length,
+      freeForms: this.freeForms.length,
+    }
   }
 
   /** Releases spare room in the pools and the per-term and per-slot arrays; worth it after adding many documents at once. */

@@ -1,6 +1,6 @@
 import type { Article } from '../article.js'
 import { EmbeddingStore } from './embeddings.js'
-import { FieldIndex } from './field-index.js'
+import { FieldIndex, type FieldFootprint } from './field-index.js'
 
 /** Free slots tolerated before the store renumbers its slots, whatever the number of articles. */
 const SLOT_COMPACT_FLOOR = 1024
@@ -22,6 +22,19 @@ export interface ArticleFeatures {
   entityDisplay: Map<string, string>
   /** Tag key → display form. */
   tagDisplay: Map<string, string>
+}
+
+/** What {@link ArticleStore.footprint} reports. @internal */
+export interface StoreFootprint {
+  text: FieldFootprint
+  entities: FieldFootprint
+  tags: FieldFootprint
+  /** Times and embeddings by slot. */
+  perSlotBytes: number
+  /** Every typed array of the store. */
+  typedBytes: number
+  slots: number
+  freeSlots: number
 }
 
 /**
@@ -149,6 +162,26 @@ export class ArticleStore {
       if (embedding !== undefined) this.embeddings.set(slot, embedding)
     })
     this.version++
+  }
+
+  /**
+   * Bytes of typed arrays by structure (each field's, per-slot times, embeddings) and the
+   * lengths of the per-slot plain arrays: where the memory sits, for benchmarks and tests. @internal
+   */
+  footprint(): StoreFootprint {
+    const text = this.text.footprint()
+    const entities = this.entities.footprint()
+    const tags = this.tags.footprint()
+    const perSlotBytes = this.timesBySlot.byteLength + this.embeddings.values.byteLength + this.embeddings.norms.byteLength
+    return {
+      text,
+      entities,
+      tags,
+      perSlotBytes,
+      typedBytes: text.typedBytes + entities.typedBytes + tags.typedBytes + perSlotBytes,
+      slots: this.ids.length,
+      freeSlots: this.freeSlots.length,
+    }
   }
 
   /** Releases spare room in the fields' pools (after a bulk insert or a restore). */
