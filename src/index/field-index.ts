@@ -8,7 +8,8 @@
  * offset and a length per term or slot, rather than two small typed arrays per term and per
  * document: a typed array costs about 100 bytes before its first element, which at 50,000 terms
  * and 20,000 articles was more than the data. A list that outgrows its room moves to the end of
- * its pool; the space it leaves is reclaimed by compacting the pool once half of it is garbage.
+ * its pool; the space it leaves is reclaimed by rewriting the pool (see `ListPool`) once a quarter
+ * of what it holds is dead room, so memory stays within about 1.25 times the entries in use.
  */
 
 import { BIN, BIN_MAGIC, orderFreeSum } from './exact-sum.js'
@@ -27,6 +28,18 @@ export function smoothedIdf(documentCount: number, documentFrequency: number): n
 /**
  * Parallel int/float arrays (and, for forward lists, a second int array) holding many
  * variable-length lists, each at [start, start + cap).
+ *
+ * Memory stays within a small factor of the entries in use, under any history of pushes and
+ * removals. *Dead* room is everything between 0 and `end` that no entry uses: lists left behind
+ * by a move or freed, and spare room inside lists (after removals, or kept to grow). When the
+ * arrays are full and at least a quarter of `used` is dead, or after a removal when more than
+ * half is, the pool is rewritten: every list at its length plus `slackShift` spare (an eighth
+ * for postings, whose lengths go up and down with adds and removes; none for forward lists,
+ * which never grow), in arrays with an eighth of `used` free at the end. So after churn the
+ * arrays hold at most about 1.25 times the live entries (as long as nothing grows), against
+ * exactly 1 for a trimmed bulk build. A rewrite costs O(entries + lists) and comes after at least
+ * an eighth of `used` new dead entries (each made by O(1) work: a removal, a moved or freed
+ * entry), so it is amortised O(1) per change.
  */
 class ListPool {
   ids: Int32Array
@@ -38,22 +51,26 @@ class ListPool {
   capacity = new Int32Array(64)
   /** First free position at the end of the pool. */
   end = 0
-  /** Positions no list uses any more (left behind by moves and removals). */
-  garbage = 0
   /** Entries in use (the sum of the lengths). */
   used = 0
+  /** Rewrites so far (for tests). */
+  rewrites = 0
+  /** `used` at the last rewrite: the pool is growing while `used` is well above it. */
+  private usedAtRewrite = 0
+  /** Spare room a rewrite leaves in a list: `length >> slackShift` (none when undefined). */
+  private readonly slackShift: number | undefined
 
-  constructor(initial = 1024, withAux = false) {
+  constructor(initial = 1024, withAux = false, slackShift?: number) {
     this.ids = new Int32Array(initial)
     this.values = new Float32Array(initial)
     if (withAux) this.aux = new Uint16Array(initial)
+    this.slackShift = slackShift
   }
 
-  /** Makes room for list number `list` (growing the per-list arrays). */
+  /** Makes room for list number `list` (growing the per-list arrays by a quarter). */
   ensureList(list: number): void {
     if (list < this.start.length) return
-    let size = this.start.length
-    while (size <= list) size *= 2
+    const size = grownSize(this.start.length, list + 1)
     this.start = grow(this.start, size)
     this.length = grow(this.length, size)
     this.capacity = grow(this.capacity, size)
@@ -75,14 +92,16 @@ class ListPool {
     if (len === this.capacity[list]) {
       const room = Math.max(2, len * 2)
       this.reserveEnd(room)
-      const from = this.start[list] as number
-      this.ids.copyWithin(this.end, from, from + len)
-      this.values.copyWithin(this.end, from, from + len)
-      this.aux?.copyWithin(this.end, from, from + len)
-      this.garbage += this.capacity[list] as number
-      this.start[list] = this.end
-      this.capacity[list] = room
-      this.end += room
+      // A rewrite on the way may have given the list spare room already.
+      if (len === this.capacity[list]) {
+        const from = this.start[list] as number
+        this.ids.copyWithin(this.end, from, from + len)
+        this.values.copyWithin(this.end, from, from + len)
+        this.aux?.copyWithin(this.end, from, from + len)
+        this.start[list] = this.end
+        this.capacity[list] = room
+        this.end += room
+      }
     }
     const at = (this.start[list] as number) + len++
     this.ids[at] = id
@@ -109,23 +128,14 @@ class ListPool {
 
   /** Frees a whole list. */
   clear(list: number): void {
-    this.garbage += this.capacity[list] as number
     this.used -= this.length[list] as number
     this.capacity[list] = 0
     this.length[list] = 0
   }
 
-  /**
-   * Gives memory back after many removals: once the arrays are more than four times what the
-   * lists use (and past a small floor), the lists are rewritten into arrays of twice their size.
-   * Each shrink halves the arrays at least, after at least as many removals as entries remain,
-   * so the cost is amortised.
-   */
-  shrinkIfSparse(): void {
-    const floor = 4096
-    if (this.ids.length > floor && this.ids.length > 4 * (this.end - this.garbage)) {
-      this.compact(Math.max(floor, 2 * (this.end - this.garbage)))
-    }
+  /** Positions below `end` that no entry uses. */
+  get dead(): number {
+    return this.end - this.used
   }
 
   /** Bytes of the pool's typed arrays, and the part the lists hold (entries in use). */
@@ -137,18 +147,59 @@ class ListPool {
     }
   }
 
+  /**
+   * After removals: rewrites the pool when more than half of `used` is dead (past a small floor),
+   * or when the arrays are more than twice `used`, so memory follows what the lists hold.
+   */
+  tidy(): void {
+    const floor = 4096
+    const dead = this.dead
+    if ((dead > floor && dead * 2 > this.used) || (this.ids.length > floor && this.ids.length > 2 * this.used + floor)) this.rewrite(0, this.used >> 3, false)
+  }
+
   private reserveEnd(room: number): void {
     if (this.end + room <= this.ids.length) return
-    const live = this.end - this.garbage
-    // Compact when at least half the pool is garbage; grow (doubling) otherwise.
-    if (this.garbage * 2 >= this.end) this.compact(Math.max(1024, (live + room) * 2))
+    // Full. While the lists hold about what they held at the last rewrite (churn), rewrite when
+    // a sixteenth of that is dead (a rewrite leaves an eighth free at the end, and churn turns
+    // about as much into dead room as it takes from the end), keeping memory near the live size. While they grow (a build),
+    // rewrite only when half is dead, with room to grow: rewriting every eighth would copy the
+    // pool many times over during a bulk load. Otherwise grow the arrays by half.
+    const used = this.used
+    const growing = used > this.usedAtRewrite + (this.usedAtRewrite >> 2)
+    const dead = this.dead
+    if (growing) {
+      // Lists keep their room: the ones that grew will grow again.
+      if (dead * 2 >= used) this.rewrite(room, used >> 1, true)
+    } else if (dead * 16 >= used) this.rewrite(room, used >> 3, false)
     if (this.end + room > this.ids.length) {
-      let size = this.ids.length
-      while (this.end + room > size) size *= 2
+      const size = Math.max(this.end + room, this.ids.length + (this.ids.length >> 1), 1024)
       this.ids = grow(this.ids, size)
       this.values = grow(this.values, size)
       if (this.aux !== undefined) this.aux = grow(this.aux, size)
     }
+  }
+
+  /**
+   * Rewrites every list with its slack (or, with `keepRoom`, the room it has), leaving `room`
+   * plus `tail` free at the end.
+   */
+  private rewrite(room: number, tail: number, keepRoom: boolean): void {
+    const shift = this.slackShift
+    let end = 0
+    for (let list = 0; list < this.start.length; list++) {
+      if ((this.capacity[list] as number) === 0) continue
+      if (keepRoom) {
+        end += this.capacity[list] as number
+        continue
+      }
+      const len = this.length[list] as number
+      const keep = shift === undefined ? len : len + (len >> shift)
+      // A list emptied by removals keeps no room (the next push places it anew).
+      this.capacity[list] = keep
+      end += keep
+    }
+    this.compact(end + room + tail)
+    this.rewrites++
   }
 
   /**
@@ -167,7 +218,7 @@ class ListPool {
     this.compact(live)
   }
 
-  /** Rewrites the live lists contiguously (keeping each list's room) into arrays of `size`. */
+  /** Rewrites the lists contiguously, each at its `capacity` (at least its length), into arrays of `size`. */
   private compact(size: number): void {
     const ids = new Int32Array(size)
     const values = new Float32Array(size)
@@ -188,8 +239,13 @@ class ListPool {
     this.values = values
     this.aux = aux
     this.end = end
-    this.garbage = 0
+    this.usedAtRewrite = this.used
   }
+}
+
+/** A length for an array that must hold `needed` entries, grown by a quarter at least (amortised O(1) appends). */
+function grownSize(current: number, needed: number): number {
+  return Math.max(needed, current + (current >> 2), 64)
 }
 
 /**
@@ -248,6 +304,9 @@ export interface FieldFootprint {
   freeForms: number
 }
 
+/** A rewritten postings list keeps an eighth of its length spare (its df goes up and down with churn). */
+const POSTINGS_SLACK = 3
+
 /** Dead terms (and free slots) tolerated before a compaction, whatever the live count. */
 const COMPACT_FLOOR = 4096
 
@@ -259,7 +318,7 @@ export class FieldIndex {
   private freeTerms: number[] = []
   private df: Int32Array = new Int32Array(64)
   /** Term → (slot, raw tf) entries. */
-  private postings = new ListPool()
+  private postings = new ListPool(1024, false, POSTINGS_SLACK)
   /** Slot → (term id, raw tf, display form id) entries, sorted by term id. */
   private forward = new ListPool(1024, true)
   /** One more than the largest slot ever added. */
@@ -385,8 +444,8 @@ export class FieldIndex {
     fwd.clear(slot)
     this.documentCount--
     this.statsFresh = false
-    this.postings.shrinkIfSparse()
-    this.forward.shrinkIfSparse()
+    this.postings.tidy()
+    this.forward.tidy()
   }
 
   /** The document's terms and raw tf weights, as views into the pool (valid until the next change). */
@@ -551,7 +610,7 @@ export class FieldIndex {
     this.df = df
     this.firstForm = new Int32Array(df.length).fill(-1)
     this.bestForm = new Int32Array(df.length).fill(-1)
-    this.postings = new ListPool(Math.max(1024, total))
+    this.postings = new ListPool(Math.max(1024, total), false, POSTINGS_SLACK)
     this.forward = new ListPool(Math.max(1024, total), true)
     this.wideForms = false
     this.postings.ensureList(Math.max(0, live - 1))
@@ -670,9 +729,7 @@ export class FieldIndex {
 
   private setTfExponent(slot: number, maxTf: number): void {
     if (slot >= this.tfExponent.length) {
-      let size = this.tfExponent.length
-      while (size <= slot) size *= 2
-      const grown = new Int16Array(size)
+      const grown = new Int16Array(grownSize(this.tfExponent.length, slot + 1))
       grown.set(this.tfExponent)
       this.tfExponent = grown
     }
@@ -704,8 +761,7 @@ export class FieldIndex {
 
   private reserveTerms(count: number): void {
     if (count <= this.df.length) return
-    let size = this.df.length
-    while (size < count) size *= 2
+    const size = grownSize(this.df.length, count)
     this.df = grow(this.df, size)
     this.firstForm = growFilled(this.firstForm, size)
     this.bestForm = growFilled(this.bestForm, size)
@@ -729,9 +785,10 @@ export class FieldIndex {
     if (f === this.formText.length) this.formText.push(own)
     else this.formText[f] = own
     if (f >= this.formCount.length) {
-      this.formCount = grow(this.formCount, this.formCount.length * 2)
-      this.formNext = grow(this.formNext, this.formNext.length * 2)
-      this.formLocal = grow(this.formLocal, this.formLocal.length * 2)
+      const size = grownSize(this.formCount.length, f + 1)
+      this.formCount = grow(this.formCount, size)
+      this.formNext = grow(this.formNext, size)
+      this.formLocal = grow(this.formLocal, size)
     }
     if (!this.wideForms) {
       // The smallest number no other form of the term has (at most `forms`).
@@ -828,9 +885,9 @@ export class FieldIndex {
     if (this.statsFresh) return
     const n = this.documentCount
     const v = this.terms.length
-    if (this.idfCache.length < v) this.idfCache = new Float64Array(Math.max(v, this.idfCache.length * 2))
+    if (this.idfCache.length < v) this.idfCache = new Float64Array(grownSize(this.idfCache.length, v))
     for (let t = 0; t < v; t++) this.idfCache[t] = smoothedIdf(n, this.df[t] as number)
-    if (this.norms.length < this.slotCount) this.norms = new Float64Array(Math.max(this.slotCount, this.norms.length * 2))
+    if (this.norms.length < this.slotCount) this.norms = new Float64Array(grownSize(this.norms.length, this.slotCount))
     const f = this.forward
     const idf = this.idfCache
     const tfs = f.values
