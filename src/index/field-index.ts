@@ -13,6 +13,7 @@
  */
 
 import { BIN, BIN_MAGIC, orderFreeSum } from './exact-sum.js'
+import { TermTable } from './term-table.js'
 
 /** The terms of one document, sorted by term id, with raw tf weights. Views: valid until the field changes. */
 export interface ForwardList {
@@ -311,7 +312,8 @@ const POSTINGS_SLACK = 3
 const COMPACT_FLOOR = 4096
 
 export class FieldIndex {
-  private vocabulary = new Map<string, number>()
+  /** Term → id (over `terms`); a hash table whose size follows the live count under churn. */
+  private vocabulary = new TermTable()
   /** Term strings by id; `undefined` for an id whose term no document uses any more (free for reuse). */
   private terms: Array<string | undefined> = []
   /** Ids of dead terms, reused by the next new terms. */
@@ -377,7 +379,7 @@ export class FieldIndex {
   }
 
   termId(term: string): number | undefined {
-    return this.vocabulary.get(term)
+    return this.vocabulary.get(term, this.terms)
   }
 
   /** The term with this id ('' for an id no document uses). */
@@ -602,8 +604,8 @@ export class FieldIndex {
       if ((df[t] as number) === 0) continue
       newId[t] = live
       df[live] = df[t] as number
-      this.vocabulary.set(terms[t] as string, live)
       this.terms.push(terms[t] as string)
+      this.vocabulary.add(terms[t] as string, live)
       live++
     }
     df.fill(0, live)
@@ -668,7 +670,7 @@ export class FieldIndex {
       tfs.set(this.forward.values.subarray(from, from + length), at)
       for (let j = from; j < from + length; j++) formIds[at++] = this.formOfEntry(this.forward.ids[j] as number, aux[j] as number)
     }
-    this.vocabulary = new Map()
+    this.vocabulary.clear()
     this.terms = []
     this.freeTerms = []
     this.formText = []
@@ -691,7 +693,7 @@ export class FieldIndex {
   footprint(): FieldFootprint {
     const postings = this.postings.footprint()
     const forward = this.forward.footprint()
-    const perTerm = this.df.byteLength + this.firstForm.byteLength + this.bestForm.byteLength + this.idfCache.byteLength
+    const perTerm = this.df.byteLength + this.firstForm.byteLength + this.bestForm.byteLength + this.idfCache.byteLength + this.vocabulary.bytes
     const perForm = this.formCount.byteLength + this.formNext.byteLength + this.formLocal.byteLength
     const perSlot = this.norms.byteLength + this.tfExponent.byteLength + this.terms64.byteLength + this.idfByDf.byteLength
     return {
@@ -738,13 +740,13 @@ export class FieldIndex {
   }
 
   private intern(term: string): number {
-    let id = this.vocabulary.get(term)
+    let id = this.vocabulary.get(term, this.terms)
     if (id === undefined) {
       id = this.freeTerms.length > 0 ? (this.freeTerms.pop() as number) : this.terms.length
       const own = ownString(term)
-      this.vocabulary.set(own, id)
       if (id === this.terms.length) this.terms.push(own)
       else this.terms[id] = own
+      this.vocabulary.add(own, id)
       this.postings.ensureList(id)
       this.reserveTerms(id + 1)
     }
@@ -754,7 +756,7 @@ export class FieldIndex {
   /** Forgets a term no document uses: its postings room, its id (for reuse), its string. */
   private forget(t: number): void {
     this.postings.clear(t)
-    this.vocabulary.delete(this.terms[t] as string)
+    this.vocabulary.delete(this.terms[t] as string, this.terms)
     this.terms[t] = undefined
     this.freeTerms.push(t)
   }
