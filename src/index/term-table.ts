@@ -1,12 +1,13 @@
 /**
- * Term → id lookup of a {@link FieldIndex}: an open-addressing hash table (linear probing,
- * deletion by backward shift, so no tombstones) of term ids and their hashes in two typed arrays,
- * over the field's own array of term strings. It replaces a `Map<string, number>`, for memory
- * under churn: V8 rebuilds a Map that deleted entries have filled at twice its capacity whenever
- * more than half of it is live, so a vocabulary that loses and gains terms every day sat at 2 to
- * 4 times the slots of a freshly built one (1.4 MB more heap than a fresh build after 30 rounds of
- * churn at 3,000 Reuters articles). Here the size follows the live count only (load between
- * 3/16 and 3/4), about 11 to 43 bytes a term, in any history.
+ * Term → id lookup of a `FieldIndex`, and article id → slot of the `ArticleStore`: an
+ * open-addressing hash table (linear probing, deletion by backward shift, so no tombstones) of
+ * ids and their hashes in two typed arrays, over the owner's own array of strings by id. It
+ * replaces a `Map<string, number>`, for memory under churn: V8 rebuilds a Map that deleted
+ * entries have filled at twice its capacity whenever more than half of it is live, so a
+ * vocabulary that loses and gains terms every day sat at 2 to 4 times the slots of a freshly
+ * built one (1.4 MB more heap than a fresh build after 30 rounds of churn at 3,000 Reuters
+ * articles). Here the size follows the live count only (load between 3/16 and 3/4), about 11 to
+ * 43 bytes an entry, in any history.
  */
 
 const EMPTY = -1
