@@ -264,6 +264,9 @@ async function main(): Promise<void> {
   const previous = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { results?: Array<{ articles: number }> }) : {}
   const bySize = new Map((previous.results ?? []).map((r) => [r.articles, r as Record<string, unknown>]))
   const command = `npx tsx benchmarks/churn.ts ${process.argv.slice(2).join(' ')}`.trim()
+  // The code measured (with a mark when the working tree differs from it).
+  const git = (args: string[]): string => spawnSync('git', args, { cwd: projectRoot, encoding: 'utf8' }).stdout?.trim() ?? ''
+  const commit = `${git(['rev-parse', '--short', 'HEAD']) || 'unknown'}${git(['status', '--porcelain', '--untracked-files=no']) === '' ? '' : '+changes'}`
   const write = (): void => {
     const results = [...bySize.entries()].sort((a, b) => a[0] - b[0]).map(([, r]) => r)
     writeFileSync(file, `${JSON.stringify({ results }, null, 2)}\n`)
@@ -271,10 +274,10 @@ async function main(): Promise<void> {
   for (const n of sizes) {
     console.log(`${n} articles:`)
     const partial = (entry: Record<string, unknown>): void => {
-      bySize.set(n, { command, environment: { ...env, loadAverage1m: round(loadavg()[0] as number, 2) }, ...entry })
+      bySize.set(n, { command, commit, environment: { ...env, loadAverage1m: round(loadavg()[0] as number, 2) }, ...entry })
       write()
     }
-    bySize.set(n, { command, environment: env, ...runSize(loaded.articles, n, partial) })
+    bySize.set(n, { command, commit, environment: env, ...runSize(loaded.articles, n, partial) })
     write()
   }
   console.log(`wrote ${file}`)
