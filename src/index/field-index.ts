@@ -31,16 +31,17 @@ export function smoothedIdf(documentCount: number, documentFrequency: number): n
  * variable-length lists, each at [start, start + cap).
  *
  * Memory stays within a small factor of the entries in use, under any history of pushes and
- * removals. *Dead* room is everything between 0 and `end` that no entry uses: lists left behind
- * by a move or freed, and spare room inside lists (after removals, or kept to grow). When the
- * arrays are full and at least a quarter of `used` is dead, or after a removal when more than
- * half is, the pool is rewritten: every list at its length plus `slackShift` spare (an eighth
- * for postings, whose lengths go up and down with adds and removes; none for forward lists,
- * which never grow), in arrays with an eighth of `used` free at the end. So after churn the
- * arrays hold at most about 1.25 times the live entries (as long as nothing grows), against
- * exactly 1 for a trimmed bulk build. A rewrite costs O(entries + lists) and comes after at least
- * an eighth of `used` new dead entries (each made by O(1) work: a removal, a moved or freed
- * entry), so it is amortised O(1) per change.
+ * removals. *Dead* room is everything below `end` that no entry uses: lists left behind by a
+ * move or freed, and spare room inside lists (after removals, or kept to grow). While the pool
+ * holds about what it held at its last rewrite (churn), it is rewritten when its arrays are full
+ * and a sixteenth of `used` is dead: every list at its length plus `length >> slackShift` spare
+ * (an eighth for postings, whose lengths go up and down with adds and removes; none for forward
+ * lists, which never grow), in arrays with an eighth of `used` free at the end. While it grows (a
+ * build) it is rewritten only when half is dead (lists keeping their room), and grows by half
+ * otherwise; after a removal it is rewritten when more than half is dead. So after churn the
+ * arrays hold at most about 1.25 times the live entries, against exactly 1 for a trimmed bulk
+ * build. A rewrite costs O(entries + lists) and follows at least an eighth of `used` in new dead
+ * room or new entries (each made by O(1) work), so it is amortised O(1) per change.
  */
 class ListPool {
   ids: Int32Array
