@@ -27,7 +27,7 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { loadavg, tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { MAX_SNAPSHOT_FILE_BYTES, RelatedIndex, createRelatedPool, loadSnapshotFile, saveSnapshotFile, type Draft } from '../src/index.js'
@@ -473,7 +473,7 @@ function markdown(report: Json): string {
     `Machine: ${report.environment.cpu}, ${report.environment.cores} cores, ${report.environment.memoryGB} GB, Node ${report.environment.node}. Each size is its own run (a shared machine: compare ratios within a run):`,
     '',
     ...Object.entries(report.sizes as Record<string, Json>).map(
-      ([size, r]) => `- ${Number(size).toLocaleString('en-US')}: \`${r.run?.command ?? report.command}\`, load average ${r.run?.loadAverage1m ?? report.environment.loadAverage1m} at the start${r.run?.commit === undefined ? '' : `, commit ${r.run.commit}`}`,
+      ([size, r]) => `- ${Number(size).toLocaleString('en-US')}: \`${r.run?.command ?? report.command}\`, load average ${r.run?.loadAverage1m ?? report.environment.loadAverage1m} at the start${r.run?.loadAverage1mAfter === undefined ? '' : ` (after ${Object.entries(r.run.loadAverage1mAfter as Record<string, number>).map(([part, load]) => `${part} ${load}`).join(', ')})`}${r.run?.commit === undefined ? '' : `, commit ${r.run.commit}`}`,
     ),
     '',
     `Corpus: the duplicate-free scaling corpus (seed ${report.settings.seed}) from ${SCALE_SOURCE_CORPUS}; k = ${K}.`,
@@ -526,6 +526,9 @@ async function main(): Promise<void> {
   try {
     for (const size of o.sizes) {
       const entry: Record<string, unknown> = {}
+      // The 1-minute load average after each part: other work on a shared machine shows here.
+      const loadAfter: Record<string, number> = {}
+      const noteLoad = (part: string): void => void (loadAfter[part] = round(loadavg()[0] as number, 2))
       if (o.ours) {
         console.log(`${size} articles: ours`)
         const snapshot = join(workDir, `ours-${size}.snapshot`)
@@ -536,16 +539,19 @@ async function main(): Promise<void> {
         }
         rmSync(snapshot, { force: true })
         entry.ours = ours
+        noteLoad('ours')
       }
       if (o.buildThreads > 0) {
         console.log(`${size} articles: build with analysis on ${o.buildThreads} worker threads`)
         entry.threadedBuild = spawnChild('threaded-build', size, argv, workDir)
+        noteLoad('threadedBuild')
       }
       if (o.minimal) {
         console.log(`${size} articles: minimal`)
         entry.minimal = spawnChild('minimal', size, argv, workDir)
+        noteLoad('minimal')
       }
-      entry.run = { command: `npx tsx benchmarks/scale.ts ${argv.join(' ')}`.trim(), loadAverage1m: env.loadAverage1m, date: new Date().toISOString(), commit: gitCommit() }
+      entry.run = { command: `npx tsx benchmarks/scale.ts ${argv.join(' ')}`.trim(), loadAverage1m: env.loadAverage1m, loadAverage1mAfter: loadAfter, date: new Date().toISOString(), commit: gitCommit() }
       sizes[String(size)] = entry
     }
   } finally {
