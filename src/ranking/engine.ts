@@ -723,6 +723,20 @@ export class QueryEngine {
     for (let i = 0; i < text.ids.length; i++) this.dense[text.ids[i] as number] = 0
   }
 
+  /**
+   * Readies the per-slot scratch for the store's current capacity before a query asks for it
+   * (after a load): allocates it, and writes the accumulators that every query
+   * scans and clears, so that their memory is committed here instead of page by page inside
+   * the first query. Changes no result: the accumulators are zero between queries.
+   */
+  prepare(): void {
+    this.reserve()
+    this.accText.fill(0)
+    this.accEntities.fill(0)
+    this.accTags.fill(0)
+    this.seen.fill(0)
+  }
+
   private reserve(): void {
     const capacity = this.store.capacity
     // Grow by doubling; shrink when the store compacted to far fewer slots (or terms) than these hold.
