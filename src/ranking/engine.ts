@@ -725,16 +725,15 @@ export class QueryEngine {
 
   /**
    * Readies the per-slot scratch for the store's current capacity before a query asks for it
-   * (after a load): allocates it, and writes the accumulators that every query
-   * scans and clears, so that their memory is committed here instead of page by page inside
-   * the first query. Changes no result: the accumulators are zero between queries.
+   * (after a load): allocates it and writes it once, so that its memory is committed here
+   * instead of page by page inside the first query (about 35 ms of page faults for the 57 MB
+   * at a million slots on a 2-core VM, against 3 ms to write the same memory again). Changes
+   * no result: the accumulators are zero between queries, and the rest is written before it
+   * is read.
    */
   prepare(): void {
     this.reserve()
-    this.accText.fill(0)
-    this.accEntities.fill(0)
-    this.accTags.fill(0)
-    this.seen.fill(0)
+    for (const scratch of [this.accText, this.accEntities, this.accTags, this.seen, this.scores, this.touched, this.pool, this.top, this.shortlist]) scratch.fill(0)
   }
 
   private reserve(): void {
