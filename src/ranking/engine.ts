@@ -736,6 +736,19 @@ export class QueryEngine {
     for (let i = 0; i < text.ids.length; i++) this.dense[text.ids[i] as number] = 0
   }
 
+  /**
+   * Readies the per-slot scratch for the store's current capacity before a query asks for it
+   * (after a load): allocates it and writes it once, so that its memory is committed here
+   * instead of page by page inside the first query (49 bytes a slot: at a million slots, about
+   * 30 ms of page faults on a 2-core VM, against 3 ms to write the same memory again). Changes
+   * no result: the accumulators are zero between queries, and the rest is written before it
+   * is read.
+   */
+  prepare(): void {
+    this.reserve()
+    for (const scratch of [this.accText, this.accEntities, this.accTags, this.seen, this.scores, this.touched, this.pool, this.top, this.shortlist]) scratch.fill(0)
+  }
+
   private reserve(): void {
     const capacity = this.store.capacity
     // Grow by doubling; shrink when the store compacted to far fewer slots (or terms) than these hold.
