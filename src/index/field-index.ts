@@ -154,9 +154,31 @@ class ListPool {
    * or when the arrays are more than twice `used`, so memory follows what the lists hold.
    */
   tidy(): void {
+    if (this.sparse()) this.rewrite(0, this.used >> 3, false)
+  }
+
+  /** Whether more than half of `used` is dead (past a small floor), or the arrays are more than twice `used`. */
+  sparse(): boolean {
     const floor = 4096
     const dead = this.dead
-    if ((dead > floor && dead * 2 > this.used) || (this.ids.length > floor && this.ids.length > 2 * this.used + floor)) this.rewrite(0, this.used >> 3, false)
+    return (dead > floor && dead * 2 > this.used) || (this.ids.length > floor && this.ids.length > 2 * this.used + floor)
+  }
+
+  /**
+   * Whether a churn rewrite (see {@link reserveEnd}) is near: the end is within a 32nd of `used`
+   * of the arrays' end while the pool is not growing, and a 16th of `used` is dead. The owner can
+   * then rewrite the lists its own way first (postings sorted by slot).
+   */
+  rewriteNear(): boolean {
+    const used = this.used
+    const growing = used > this.usedAtRewrite + (this.usedAtRewrite >> 2)
+    return !growing && this.end + (used >> 5) >= this.ids.length && this.dead * 16 >= used
+  }
+
+  /** Marks the current contents as rewritten (a pool filled at its final size by its owner). */
+  settle(): void {
+    this.usedAtRewrite = this.used
+    this.rewrites++
   }
 
   private reserveEnd(room: number): void {
@@ -300,6 +322,8 @@ export interface FieldFootprint {
   perSlotBytes: number
   /** Sum of the byte counts above (used bytes excluded: they are part of the pools). */
   typedBytes: number
+  /** Times the postings were rewritten in slot order. */
+  postingsRebuilds: number
   termSlots: number
   freeTerms: number
   formSlots: number
@@ -322,6 +346,8 @@ export class FieldIndex {
   private df: Int32Array = new Int32Array(64)
   /** Term → (slot, raw tf) entries. */
   private postings = new ListPool(1024, false, POSTINGS_SLACK)
+  /** Rewrites of the postings in slot order (see {@link rebuildPostings}), for tests and benchmarks. */
+  private postingsRebuilds = 0
   /** Slot → (term id, raw tf, display form id) entries, sorted by term id. */
   private forward = new ListPool(1024, true)
   /** One more than the largest slot ever added. */
@@ -423,6 +449,7 @@ export class FieldIndex {
     if (slot >= this.slotCount) this.slotCount = slot + 1
     this.documentCount++
     this.statsFresh = false
+    if (this.postings.rewriteNear()) this.rebuildPostings()
   }
 
   /**
@@ -447,7 +474,7 @@ export class FieldIndex {
     fwd.clear(slot)
     this.documentCount--
     this.statsFresh = false
-    this.postings.tidy()
+    if (this.postings.sparse() || this.postings.rewriteNear()) this.rebuildPostings()
     this.forward.tidy()
   }
 
@@ -640,6 +667,39 @@ export class FieldIndex {
     this.statsFresh = false
   }
 
+  /**
+   * Rewrites the postings from the forward lists, walking the slots in order: every list at its
+   * document frequency plus an eighth, its entries in increasing slot order, as a bulk build or a
+   * loaded snapshot has them. Removals (last entry moved into the hole) and reused slots leave
+   * lists in any order, and a query then adds into its accumulators by random access rather
+   * than in one sweep (shuffling the postings of 19,043 Reuters articles made `related` 1.09
+   * times slower). O(postings), where an in-place rewrite would be due anyway.
+   */
+  private rebuildPostings(): void {
+    const v = this.terms.length
+    const used = this.postings.used
+    let total = 0
+    for (let t = 0; t < v; t++) {
+      const df = this.df[t] as number
+      if (df > 0) total += df + (df >> POSTINGS_SLACK)
+    }
+    const pool = new ListPool(total + (used >> 3) + (used >> 5), false, POSTINGS_SLACK)
+    pool.ensureList(Math.max(0, v - 1))
+    for (let t = 0; t < v; t++) {
+      const df = this.df[t] as number
+      if (df > 0) pool.place(t, df + (df >> POSTINGS_SLACK))
+    }
+    const f = this.forward
+    for (let slot = 0; slot < this.slotCount; slot++) {
+      const from = f.start[slot] as number
+      for (let i = from, to = from + (f.length[slot] as number); i < to; i++) pool.push(f.ids[i] as number, slot, f.values[i] as number)
+    }
+    pool.rewrites = this.postings.rewrites
+    pool.settle()
+    this.postings = pool
+    this.postingsRebuilds++
+  }
+
   /** Whether a {@link compact} would pay: more dead term ids than live terms, past a small floor. */
   wantsCompaction(): boolean {
     return this.freeTerms.length > Math.max(COMPACT_FLOOR, this.vocabulary.size)
@@ -706,6 +766,7 @@ export class FieldIndex {
       perFormBytes: perForm,
       perSlotBytes: perSlot,
       typedBytes: postings.bytes + forward.bytes + perTerm + perForm + perSlot,
+      postingsRebuilds: this.postingsRebuilds,
       termSlots: this.terms.length,
       freeTerms: this.freeTerms.length,
       formSlots: this.formText.length,

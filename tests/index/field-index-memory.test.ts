@@ -46,6 +46,19 @@ function freshBuild(docs: ReadonlyMap<number, Map<string, number>>): { field: Fi
   return { field, slotOf }
 }
 
+/** Whether every term's postings list its documents in increasing slot order (`collect` walks them in list order). */
+function postingsSorted(field: FieldIndex, slots: number): boolean {
+  const seen = new Uint8Array(slots)
+  const touched = new Int32Array(slots)
+  for (let t = 0; t < field.vocabularySize; t++) {
+    if (field.documentFrequency(t) === 0) continue
+    const n = field.collect(t, seen, touched, 0)
+    for (let i = 0; i < n; i++) seen[touched[i] as number] = 0
+    for (let i = 1; i < n; i++) if ((touched[i] as number) < (touched[i - 1] as number)) return false
+  }
+  return true
+}
+
 describe('FieldIndex memory under churn', () => {
   it('stays within 1.3 times a fresh build after 40 rounds of updates, removals and adds, with identical norms and cosines', () => {
     const next = random(14)
@@ -63,24 +76,42 @@ describe('FieldIndex memory under churn', () => {
     }
     for (let i = 0; i < 1500; i++) addDoc()
     churned.trim()
+    // Right after each rewrite of the postings in slot order, every list is sorted by slot.
+    let lastRebuilds = churned.footprint().postingsRebuilds
+    let sortedChecks = 0
+    const checkSorted = (): void => {
+      const rebuilds = churned.footprint().postingsRebuilds
+      if (rebuilds > lastRebuilds) {
+        expect(postingsSorted(churned, nextSlot)).toBe(true)
+        sortedChecks++
+      }
+      lastRebuilds = rebuilds
+    }
     for (let round = 0; round < 40; round++) {
       // Update 5% (a new body: a new word of its own, the previous one forgotten), replace 2%.
       const keys = [...docs.keys()]
       for (let i = 0; i < 75; i++) {
         const slot = keys[Math.floor(next() * keys.length)] as number
         churned.remove(slot)
+        checkSorted()
         const tfs = document(next, unique++)
         churned.add(slot, tfs)
+        checkSorted()
         docs.set(slot, tfs)
       }
       for (let i = 0; i < 30; i++) {
         const slot = [...docs.keys()][Math.floor(next() * docs.size)] as number
         churned.remove(slot)
+        checkSorted()
         docs.delete(slot)
         freeSlots.push(slot)
       }
-      for (let i = 0; i < 30; i++) addDoc()
+      for (let i = 0; i < 30; i++) {
+        addDoc()
+        checkSorted()
+      }
     }
+    expect(sortedChecks).toBeGreaterThan(0)
     const { field: fresh, slotOf } = freshBuild(docs)
     const c = sizes(churned.footprint())
     const f = sizes(fresh.footprint())
