@@ -683,7 +683,8 @@ export class FieldIndex {
       const df = this.df[t] as number
       if (df > 0) total += df + (df >> POSTINGS_SLACK)
     }
-    const pool = new ListPool(total + (used >> 3) + (used >> 5), false, POSTINGS_SLACK)
+    // At least 1,024 entries, like a new pool: a small field is not rewritten on every add.
+    const pool = new ListPool(Math.max(1024, total + (used >> 3) + (used >> 5)), false, POSTINGS_SLACK)
     pool.ensureList(Math.max(0, v - 1))
     for (let t = 0; t < v; t++) {
       const df = this.df[t] as number
