@@ -15,10 +15,13 @@
  * Options: --sizes (default 10000,100000), --rounds N (default 50), --queries N (sampled stored
  * ids timed with related(), default 200). Beyond the corpus's 19,043 articles, articles repeat
  * with fresh ids (see `scaleCorpus`). Runs itself again with --expose-gc when started without it.
- * Writes `benchmarks/results/churn.json`; exits 0 with a message when the corpus is absent.
+ * Writes `benchmarks/results/churn.json`, also after every round (an entry with `complete: false`
+ * and the rounds so far), so a run stopped part-way keeps what it measured; exits 0 with a
+ * message when the corpus is absent.
  */
 import { spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { loadavg } from 'node:os'
 import { resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
@@ -65,6 +68,10 @@ interface Measured {
   memoryMB: number
   heapMB: number
   externalMB: number
+  /** The store's typed arrays (pools, per-term and per-slot arrays), from its own byte counts. */
+  typedArrayMB: number
+  /** Of which the postings and forward-list entries in use. */
+  typedArrayUsedMB: number
   vocabularySize: number
   liveTerms: number
   slotCapacity: number
@@ -79,10 +86,15 @@ interface Measured {
 function measure(index: RelatedIndex, ids: readonly string[]): Measured {
   const { store } = internalsOf(index)
   const latency = timeQueries(ids, (id) => index.related(id, { k: K }))
+  const footprint = store.footprint()
+  let usedBytes = 0
+  for (const field of [footprint.text, footprint.entities, footprint.tags]) usedBytes += field.postingsUsedBytes + field.forwardUsedBytes
   return {
     memoryMB: 0,
     heapMB: 0,
     externalMB: 0,
+    typedArrayMB: round(footprint.typedBytes / 1e6, 1),
+    typedArrayUsedMB: round(usedBytes / 1e6, 1),
     vocabularySize: store.text.vocabularySize + store.entities.vocabularySize + store.tags.vocabularySize,
     liveTerms: store.text.liveTerms + store.entities.liveTerms + store.tags.liveTerms,
     slotCapacity: store.capacity,
@@ -108,8 +120,12 @@ interface Holder {
   index: RelatedIndex | undefined
 }
 
-/** The rounds of churn; returns the stored articles (oldest first) and per-round facts. */
-function churn(holder: Holder, pool: readonly RankerArticle[], n: number): { survivors: RankerArticle[]; perRound: Array<Record<string, number>>; buildSeconds: number; churnSeconds: number } {
+/**
+ * The rounds of churn; returns the stored articles (oldest first) and per-round facts. After each
+ * round `onRound` gets the rows so far (the caller writes them, so a run stopped part-way still
+ * reports what it measured).
+ */
+function churn(holder: Holder, pool: readonly RankerArticle[], n: number, onRound: (rows: ReadonlyArray<Record<string, number>>, buildSeconds: number) => void): { survivors: RankerArticle[]; perRound: Array<Record<string, number>>; buildSeconds: number; churnSeconds: number } {
   const index = holder.index as RelatedIndex
   const replace = Math.round(n * REPLACE_SHARE)
   const update = Math.round(n * UPDATE_SHARE)
@@ -147,15 +163,23 @@ function churn(holder: Holder, pool: readonly RankerArticle[], n: number): { sur
       current.set(a.id, a)
     }
     const { store } = internalsOf(index)
+    const seconds = (performance.now() - start) / 1000
+    // Process-wide live bytes (after a full GC) and the index's typed arrays: a trend across rounds.
+    const live = liveBytes()
     const row: Record<string, number> = {
       round: r,
-      seconds: round((performance.now() - start) / 1000, 2),
+      seconds: round(seconds, 2),
       textVocabularySize: store.text.vocabularySize,
       textLiveTerms: store.text.liveTerms,
       compactions: store.compactionCount,
+      typedArrayMB: round(store.footprint().typedBytes / 1e6, 1),
+      processHeapMB: round(live.heapUsed / 1e6, 1),
+      processExternalMB: round(live.external / 1e6, 1),
+      loadAverage1m: round(loadavg()[0] as number, 2),
     }
     if (r % 10 === 0 || r === rounds) console.log(`  round ${r}: ${JSON.stringify(row)}`)
     perRound.push(row)
+    onRound(perRound, build.seconds)
   }
   return { survivors: [...current.values()], perRound, buildSeconds: build.seconds, churnSeconds: (performance.now() - churnStart) / 1000 }
 }
@@ -174,10 +198,16 @@ function buildFresh(holder: Holder, articles: readonly RankerArticle[]): number 
   return timed(() => index.addAll(articles)).seconds
 }
 
-function runSize(corpus: readonly RankerArticle[], n: number): Record<string, unknown> {
+/**
+ * Churns an index of `n` articles, then compares it with a fresh build. `partial` receives an
+ * incomplete entry after every round (`complete: false`, the rounds measured so far).
+ */
+function runSize(corpus: readonly RankerArticle[], n: number, partial: (entry: Record<string, unknown>) => void): Record<string, unknown> {
   const pool = scaleCorpus(corpus, n + rounds * Math.round(n * REPLACE_SHARE))
   const holder: Holder = { index: new RelatedIndex() }
-  const { survivors, perRound, buildSeconds, churnSeconds } = churn(holder, pool, n)
+  const { survivors, perRound, buildSeconds, churnSeconds } = churn(holder, pool, n, (rows, seconds) =>
+    partial({ articles: n, rounds, complete: false, roundsDone: rows.length, buildSeconds: round(seconds, 1), rounds_: rows }),
+  )
   const sample = samplePositions(0, survivors.length, queryCount, `queries-${n}`).map((p) => (survivors[p] as RankerArticle).id)
   const churnedRun = evaluate(holder, sample)
   holder.index = undefined
@@ -193,6 +223,7 @@ function runSize(corpus: readonly RankerArticle[], n: number): Record<string, un
   const result = {
     articles: n,
     rounds,
+    complete: true,
     perRound: { updates: Math.round(n * UPDATE_SHARE), removes: Math.round(n * REPLACE_SHARE), adds: Math.round(n * REPLACE_SHARE) },
     buildSeconds: round(buildSeconds, 1),
     churnSeconds: round(churnSeconds, 1),
@@ -204,6 +235,7 @@ function runSize(corpus: readonly RankerArticle[], n: number): Record<string, un
       memory: ratio('memoryMB'),
       heap: ratio('heapMB'),
       external: ratio('externalMB'),
+      typedArrays: ratio('typedArrayMB'),
       vocabularySize: ratio('vocabularySize'),
       snapshotBytes: ratio('snapshotBytes'),
       queryP50: ratio('queryP50Ms'),
@@ -232,11 +264,21 @@ async function main(): Promise<void> {
   const previous = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { results?: Array<{ articles: number }> }) : {}
   const bySize = new Map((previous.results ?? []).map((r) => [r.articles, r as Record<string, unknown>]))
   const command = `npx tsx benchmarks/churn.ts ${process.argv.slice(2).join(' ')}`.trim()
-  for (const n of sizes) {
-    console.log(`${n} articles:`)
-    bySize.set(n, { command, environment: env, ...runSize(loaded.articles, n) })
+  // The code measured (with a mark when the working tree differs from it).
+  const git = (args: string[]): string => spawnSync('git', args, { cwd: projectRoot, encoding: 'utf8' }).stdout?.trim() ?? ''
+  const commit = `${git(['rev-parse', '--short', 'HEAD']) || 'unknown'}${git(['status', '--porcelain', '--untracked-files=no']) === '' ? '' : '+changes'}`
+  const write = (): void => {
     const results = [...bySize.entries()].sort((a, b) => a[0] - b[0]).map(([, r]) => r)
     writeFileSync(file, `${JSON.stringify({ results }, null, 2)}\n`)
+  }
+  for (const n of sizes) {
+    console.log(`${n} articles:`)
+    const partial = (entry: Record<string, unknown>): void => {
+      bySize.set(n, { command, commit, environment: { ...env, loadAverage1m: round(loadavg()[0] as number, 2) }, ...entry })
+      write()
+    }
+    bySize.set(n, { command, commit, environment: env, ...runSize(loaded.articles, n, partial) })
+    write()
   }
   console.log(`wrote ${file}`)
 }

@@ -8,10 +8,12 @@
  * offset and a length per term or slot, rather than two small typed arrays per term and per
  * document: a typed array costs about 100 bytes before its first element, which at 50,000 terms
  * and 20,000 articles was more than the data. A list that outgrows its room moves to the end of
- * its pool; the space it leaves is reclaimed by compacting the pool once half of it is garbage.
+ * its pool; the space it leaves is reclaimed by rewriting the pool (see `ListPool`) once a quarter
+ * of what it holds is dead room, so memory stays within about 1.25 times the entries in use.
  */
 
 import { BIN, BIN_MAGIC, orderFreeSum } from './exact-sum.js'
+import { TermTable } from './term-table.js'
 
 /** The terms of one document, sorted by term id, with raw tf weights. Views: valid until the field changes. */
 export interface ForwardList {
@@ -27,6 +29,19 @@ export function smoothedIdf(documentCount: number, documentFrequency: number): n
 /**
  * Parallel int/float arrays (and, for forward lists, a second int array) holding many
  * variable-length lists, each at [start, start + cap).
+ *
+ * Memory stays within a small factor of the entries in use, under any history of pushes and
+ * removals. *Dead* room is everything below `end` that no entry uses: lists left behind by a
+ * move or freed, and spare room inside lists (after removals, or kept to grow). While the pool
+ * holds about what it held at its last rewrite (churn), it is rewritten when its arrays are full
+ * and a sixteenth of `used` is dead: every list at its length plus `length >> slackShift` spare
+ * (an eighth for postings, whose lengths go up and down with adds and removes; none for forward
+ * lists, which never grow), in arrays with an eighth of `used` free at the end. While it grows (a
+ * build) it is rewritten only when half is dead (lists keeping their room), and grows by half
+ * otherwise; after a removal it is rewritten when more than half is dead. So after churn the
+ * arrays hold at most about 1.25 times the live entries, against exactly 1 for a trimmed bulk
+ * build. A rewrite costs O(entries + lists) and follows at least an eighth of `used` in new dead
+ * room or new entries (each made by O(1) work), so it is amortised O(1) per change.
  */
 class ListPool {
   ids: Int32Array
@@ -38,22 +53,26 @@ class ListPool {
   capacity = new Int32Array(64)
   /** First free position at the end of the pool. */
   end = 0
-  /** Positions no list uses any more (left behind by moves and removals). */
-  garbage = 0
   /** Entries in use (the sum of the lengths). */
   used = 0
+  /** Rewrites so far (for tests). */
+  rewrites = 0
+  /** `used` at the last rewrite: the pool is growing while `used` is well above it. */
+  private usedAtRewrite = 0
+  /** Spare room a rewrite leaves in a list: `length >> slackShift` (none when undefined). */
+  private readonly slackShift: number | undefined
 
-  constructor(initial = 1024, withAux = false) {
+  constructor(initial = 1024, withAux = false, slackShift?: number) {
     this.ids = new Int32Array(initial)
     this.values = new Float32Array(initial)
     if (withAux) this.aux = new Uint16Array(initial)
+    this.slackShift = slackShift
   }
 
-  /** Makes room for list number `list` (growing the per-list arrays). */
+  /** Makes room for list number `list` (growing the per-list arrays by a quarter). */
   ensureList(list: number): void {
     if (list < this.start.length) return
-    let size = this.start.length
-    while (size <= list) size *= 2
+    const size = grownSize(this.start.length, list + 1)
     this.start = grow(this.start, size)
     this.length = grow(this.length, size)
     this.capacity = grow(this.capacity, size)
@@ -75,14 +94,16 @@ class ListPool {
     if (len === this.capacity[list]) {
       const room = Math.max(2, len * 2)
       this.reserveEnd(room)
-      const from = this.start[list] as number
-      this.ids.copyWithin(this.end, from, from + len)
-      this.values.copyWithin(this.end, from, from + len)
-      this.aux?.copyWithin(this.end, from, from + len)
-      this.garbage += this.capacity[list] as number
-      this.start[list] = this.end
-      this.capacity[list] = room
-      this.end += room
+      // A rewrite on the way may have given the list spare room already.
+      if (len === this.capacity[list]) {
+        const from = this.start[list] as number
+        this.ids.copyWithin(this.end, from, from + len)
+        this.values.copyWithin(this.end, from, from + len)
+        this.aux?.copyWithin(this.end, from, from + len)
+        this.start[list] = this.end
+        this.capacity[list] = room
+        this.end += room
+      }
     }
     const at = (this.start[list] as number) + len++
     this.ids[at] = id
@@ -109,37 +130,78 @@ class ListPool {
 
   /** Frees a whole list. */
   clear(list: number): void {
-    this.garbage += this.capacity[list] as number
     this.used -= this.length[list] as number
     this.capacity[list] = 0
     this.length[list] = 0
   }
 
-  /**
-   * Gives memory back after many removals: once the arrays are more than four times what the
-   * lists use (and past a small floor), the lists are rewritten into arrays of twice their size.
-   * Each shrink halves the arrays at least, after at least as many removals as entries remain,
-   * so the cost is amortised.
-   */
-  shrinkIfSparse(): void {
-    const floor = 4096
-    if (this.ids.length > floor && this.ids.length > 4 * (this.end - this.garbage)) {
-      this.compact(Math.max(floor, 2 * (this.end - this.garbage)))
+  /** Positions below `end` that no entry uses. */
+  get dead(): number {
+    return this.end - this.used
+  }
+
+  /** Bytes of the pool's typed arrays, and the part the lists hold (entries in use). */
+  footprint(): { bytes: number; usedBytes: number } {
+    const perEntry = 8 + (this.aux === undefined ? 0 : this.aux.BYTES_PER_ELEMENT)
+    return {
+      bytes: this.ids.byteLength + this.values.byteLength + (this.aux?.byteLength ?? 0) + this.start.byteLength + this.length.byteLength + this.capacity.byteLength,
+      usedBytes: this.used * perEntry,
     }
+  }
+
+  /**
+   * After removals: rewrites the pool when more than half of `used` is dead (past a small floor),
+   * or when the arrays are more than twice `used`, so memory follows what the lists hold.
+   */
+  tidy(): void {
+    const floor = 4096
+    const dead = this.dead
+    if ((dead > floor && dead * 2 > this.used) || (this.ids.length > floor && this.ids.length > 2 * this.used + floor)) this.rewrite(0, this.used >> 3, false)
   }
 
   private reserveEnd(room: number): void {
     if (this.end + room <= this.ids.length) return
-    const live = this.end - this.garbage
-    // Compact when at least half the pool is garbage; grow (doubling) otherwise.
-    if (this.garbage * 2 >= this.end) this.compact(Math.max(1024, (live + room) * 2))
+    // Full. While the lists hold about what they held at the last rewrite (churn), rewrite when
+    // a sixteenth of that is dead (a rewrite leaves an eighth free at the end, and churn turns
+    // about as much into dead room as it takes from the end), keeping memory near the live size. While they grow (a build),
+    // rewrite only when half is dead, with room to grow: rewriting every eighth would copy the
+    // pool many times over during a bulk load. Otherwise grow the arrays by half.
+    const used = this.used
+    const growing = used > this.usedAtRewrite + (this.usedAtRewrite >> 2)
+    const dead = this.dead
+    if (growing) {
+      // Lists keep their room: the ones that grew will grow again.
+      if (dead * 2 >= used) this.rewrite(room, used >> 1, true)
+    } else if (dead * 16 >= used) this.rewrite(room, used >> 3, false)
     if (this.end + room > this.ids.length) {
-      let size = this.ids.length
-      while (this.end + room > size) size *= 2
+      const size = Math.max(this.end + room, this.ids.length + (this.ids.length >> 1), 1024)
       this.ids = grow(this.ids, size)
       this.values = grow(this.values, size)
       if (this.aux !== undefined) this.aux = grow(this.aux, size)
     }
+  }
+
+  /**
+   * Rewrites every list with its slack (or, with `keepRoom`, the room it has), leaving `room`
+   * plus `tail` free at the end.
+   */
+  private rewrite(room: number, tail: number, keepRoom: boolean): void {
+    const shift = this.slackShift
+    let end = 0
+    for (let list = 0; list < this.start.length; list++) {
+      if ((this.capacity[list] as number) === 0) continue
+      if (keepRoom) {
+        end += this.capacity[list] as number
+        continue
+      }
+      const len = this.length[list] as number
+      const keep = shift === undefined ? len : len + (len >> shift)
+      // A list emptied by removals keeps no room (the next push places it anew).
+      this.capacity[list] = keep
+      end += keep
+    }
+    this.compact(end + room + tail)
+    this.rewrites++
   }
 
   /**
@@ -158,7 +220,7 @@ class ListPool {
     this.compact(live)
   }
 
-  /** Rewrites the live lists contiguously (keeping each list's room) into arrays of `size`. */
+  /** Rewrites the lists contiguously, each at its `capacity` (at least its length), into arrays of `size`. */
   private compact(size: number): void {
     const ids = new Int32Array(size)
     const values = new Float32Array(size)
@@ -179,8 +241,13 @@ class ListPool {
     this.values = values
     this.aux = aux
     this.end = end
-    this.garbage = 0
+    this.usedAtRewrite = this.used
   }
+}
+
+/** A length for an array that must hold `needed` entries, grown by a quarter at least (amortised O(1) appends). */
+function grownSize(current: number, needed: number): number {
+  return Math.max(needed, current + (current >> 2), 64)
 }
 
 /**
@@ -222,18 +289,39 @@ export function setNarrowFormLimit(forms: number): void {
   narrowForms = Math.min(NO_FORM, forms)
 }
 
+/** What {@link FieldIndex.footprint} reports: bytes of typed arrays, and lengths of plain arrays. @internal */
+export interface FieldFootprint {
+  postingsBytes: number
+  postingsUsedBytes: number
+  forwardBytes: number
+  forwardUsedBytes: number
+  perTermBytes: number
+  perFormBytes: number
+  perSlotBytes: number
+  /** Sum of the byte counts above (used bytes excluded: they are part of the pools). */
+  typedBytes: number
+  termSlots: number
+  freeTerms: number
+  formSlots: number
+  freeForms: number
+}
+
+/** A rewritten postings list keeps an eighth of its length spare (its df goes up and down with churn). */
+const POSTINGS_SLACK = 3
+
 /** Dead terms (and free slots) tolerated before a compaction, whatever the live count. */
 const COMPACT_FLOOR = 4096
 
 export class FieldIndex {
-  private vocabulary = new Map<string, number>()
+  /** Term → id (over `terms`); a hash table whose size follows the live count under churn. */
+  private vocabulary = new TermTable()
   /** Term strings by id; `undefined` for an id whose term no document uses any more (free for reuse). */
   private terms: Array<string | undefined> = []
   /** Ids of dead terms, reused by the next new terms. */
   private freeTerms: number[] = []
   private df: Int32Array = new Int32Array(64)
   /** Term → (slot, raw tf) entries. */
-  private postings = new ListPool()
+  private postings = new ListPool(1024, false, POSTINGS_SLACK)
   /** Slot → (term id, raw tf, display form id) entries, sorted by term id. */
   private forward = new ListPool(1024, true)
   /** One more than the largest slot ever added. */
@@ -292,7 +380,7 @@ export class FieldIndex {
   }
 
   termId(term: string): number | undefined {
-    return this.vocabulary.get(term)
+    return this.vocabulary.get(term, this.terms)
   }
 
   /** The term with this id ('' for an id no document uses). */
@@ -359,8 +447,8 @@ export class FieldIndex {
     fwd.clear(slot)
     this.documentCount--
     this.statsFresh = false
-    this.postings.shrinkIfSparse()
-    this.forward.shrinkIfSparse()
+    this.postings.tidy()
+    this.forward.tidy()
   }
 
   /** The document's terms and raw tf weights, as views into the pool (valid until the next change). */
@@ -517,15 +605,15 @@ export class FieldIndex {
       if ((df[t] as number) === 0) continue
       newId[t] = live
       df[live] = df[t] as number
-      this.vocabulary.set(terms[t] as string, live)
       this.terms.push(terms[t] as string)
+      this.vocabulary.add(terms[t] as string, live)
       live++
     }
     df.fill(0, live)
     this.df = df
     this.firstForm = new Int32Array(df.length).fill(-1)
     this.bestForm = new Int32Array(df.length).fill(-1)
-    this.postings = new ListPool(Math.max(1024, total))
+    this.postings = new ListPool(Math.max(1024, total), false, POSTINGS_SLACK)
     this.forward = new ListPool(Math.max(1024, total), true)
     this.wideForms = false
     this.postings.ensureList(Math.max(0, live - 1))
@@ -583,7 +671,7 @@ export class FieldIndex {
       tfs.set(this.forward.values.subarray(from, from + length), at)
       for (let j = from; j < from + length; j++) formIds[at++] = this.formOfEntry(this.forward.ids[j] as number, aux[j] as number)
     }
-    this.vocabulary = new Map()
+    this.vocabulary.clear()
     this.terms = []
     this.freeTerms = []
     this.formText = []
@@ -596,6 +684,33 @@ export class FieldIndex {
     this.idfCache = new Float64Array(0)
     this.norms = new Float64Array(0)
     this.restore(terms, { lengths, ids, tfs, formIds, forms })
+  }
+
+  /**
+   * Bytes of the field's typed arrays by structure (postings and forward pools with the part
+   * their entries use, per-term and per-form arrays, per-slot statistics), and the lengths of
+   * its plain arrays. For memory benchmarks and tests. @internal
+   */
+  footprint(): FieldFootprint {
+    const postings = this.postings.footprint()
+    const forward = this.forward.footprint()
+    const perTerm = this.df.byteLength + this.firstForm.byteLength + this.bestForm.byteLength + this.idfCache.byteLength + this.vocabulary.bytes
+    const perForm = this.formCount.byteLength + this.formNext.byteLength + this.formLocal.byteLength
+    const perSlot = this.norms.byteLength + this.tfExponent.byteLength + this.terms64.byteLength + this.idfByDf.byteLength
+    return {
+      postingsBytes: postings.bytes,
+      postingsUsedBytes: postings.usedBytes,
+      forwardBytes: forward.bytes,
+      forwardUsedBytes: forward.usedBytes,
+      perTermBytes: perTerm,
+      perFormBytes: perForm,
+      perSlotBytes: perSlot,
+      typedBytes: postings.bytes + forward.bytes + perTerm + perForm + perSlot,
+      termSlots: this.terms.length,
+      freeTerms: this.freeTerms.length,
+      formSlots: this.formText.length,
+      freeForms: this.freeForms.length,
+    }
   }
 
   /** Releases spare room in the pools and the per-term and per-slot arrays; worth it after adding many documents at once. */
@@ -617,9 +732,7 @@ export class FieldIndex {
 
   private setTfExponent(slot: number, maxTf: number): void {
     if (slot >= this.tfExponent.length) {
-      let size = this.tfExponent.length
-      while (size <= slot) size *= 2
-      const grown = new Int16Array(size)
+      const grown = new Int16Array(grownSize(this.tfExponent.length, slot + 1))
       grown.set(this.tfExponent)
       this.tfExponent = grown
     }
@@ -628,13 +741,13 @@ export class FieldIndex {
   }
 
   private intern(term: string): number {
-    let id = this.vocabulary.get(term)
+    let id = this.vocabulary.get(term, this.terms)
     if (id === undefined) {
       id = this.freeTerms.length > 0 ? (this.freeTerms.pop() as number) : this.terms.length
       const own = ownString(term)
-      this.vocabulary.set(own, id)
       if (id === this.terms.length) this.terms.push(own)
       else this.terms[id] = own
+      this.vocabulary.add(own, id)
       this.postings.ensureList(id)
       this.reserveTerms(id + 1)
     }
@@ -644,15 +757,14 @@ export class FieldIndex {
   /** Forgets a term no document uses: its postings room, its id (for reuse), its string. */
   private forget(t: number): void {
     this.postings.clear(t)
-    this.vocabulary.delete(this.terms[t] as string)
+    this.vocabulary.delete(this.terms[t] as string, this.terms)
     this.terms[t] = undefined
     this.freeTerms.push(t)
   }
 
   private reserveTerms(count: number): void {
     if (count <= this.df.length) return
-    let size = this.df.length
-    while (size < count) size *= 2
+    const size = grownSize(this.df.length, count)
     this.df = grow(this.df, size)
     this.firstForm = growFilled(this.firstForm, size)
     this.bestForm = growFilled(this.bestForm, size)
@@ -676,9 +788,10 @@ export class FieldIndex {
     if (f === this.formText.length) this.formText.push(own)
     else this.formText[f] = own
     if (f >= this.formCount.length) {
-      this.formCount = grow(this.formCount, this.formCount.length * 2)
-      this.formNext = grow(this.formNext, this.formNext.length * 2)
-      this.formLocal = grow(this.formLocal, this.formLocal.length * 2)
+      const size = grownSize(this.formCount.length, f + 1)
+      this.formCount = grow(this.formCount, size)
+      this.formNext = grow(this.formNext, size)
+      this.formLocal = grow(this.formLocal, size)
     }
     if (!this.wideForms) {
       // The smallest number no other form of the term has (at most `forms`).
@@ -775,9 +888,9 @@ export class FieldIndex {
     if (this.statsFresh) return
     const n = this.documentCount
     const v = this.terms.length
-    if (this.idfCache.length < v) this.idfCache = new Float64Array(Math.max(v, this.idfCache.length * 2))
+    if (this.idfCache.length < v) this.idfCache = new Float64Array(grownSize(this.idfCache.length, v))
     for (let t = 0; t < v; t++) this.idfCache[t] = smoothedIdf(n, this.df[t] as number)
-    if (this.norms.length < this.slotCount) this.norms = new Float64Array(Math.max(this.slotCount, this.norms.length * 2))
+    if (this.norms.length < this.slotCount) this.norms = new Float64Array(grownSize(this.norms.length, this.slotCount))
     const f = this.forward
     const idf = this.idfCache
     const tfs = f.values

@@ -1,6 +1,7 @@
 import type { Article } from '../article.js'
 import { EmbeddingStore } from './embeddings.js'
-import { FieldIndex } from './field-index.js'
+import { FieldIndex, type FieldFootprint } from './field-index.js'
+import { TermTable } from './term-table.js'
 
 /** Free slots tolerated before the store renumbers its slots, whatever the number of articles. */
 const SLOT_COMPACT_FLOOR = 1024
@@ -24,6 +25,19 @@ export interface ArticleFeatures {
   tagDisplay: Map<string, string>
 }
 
+/** What {@link ArticleStore.footprint} reports. @internal */
+export interface StoreFootprint {
+  text: FieldFootprint
+  entities: FieldFootprint
+  tags: FieldFootprint
+  /** Times, embeddings and the id table, by slot. */
+  perSlotBytes: number
+  /** Every typed array of the store. */
+  typedBytes: number
+  slots: number
+  freeSlots: number
+}
+
 /**
  * The stored articles, their three sparse fields and their embeddings. Slots are small integers reused after
  * removal, so every per-document array stays dense and typed.
@@ -40,7 +54,8 @@ export class ArticleStore {
   readonly tags = new FieldIndex()
   /** Caller-supplied dense vectors, for the articles that have one. */
   readonly embeddings = new EmbeddingStore()
-  private slotById = new Map<string, number>()
+  /** Article id → slot, over `ids` (a table whose size follows the live count, unlike a Map under churn). */
+  private slotById = new TermTable()
   private ids: Array<string | undefined> = []
   private articles: Array<Article | undefined> = []
   private timesBySlot = new Float64Array(16)
@@ -68,7 +83,7 @@ export class ArticleStore {
   }
 
   slotOf(id: string): number | undefined {
-    return this.slotById.get(id)
+    return this.slotById.get(id, this.ids)
   }
 
   idAt(slot: number): string | undefined {
@@ -123,7 +138,7 @@ export class ArticleStore {
     this.ids[slot] = article.id
     this.articles[slot] = article
     this.timesBySlot[slot] = time
-    this.slotById.set(article.id, slot)
+    this.slotById.add(article.id, slot)
     this.text.add(slot, features.text, features.surfaces)
     this.entities.add(slot, features.entities, features.entityDisplay)
     this.tags.add(slot, features.tags, features.tagDisplay)
@@ -144,11 +159,31 @@ export class ArticleStore {
       this.ids.push(article.id)
       this.articles.push(article)
       this.timesBySlot[slot] = times[slot] as number
-      this.slotById.set(article.id, slot)
+      this.slotById.add(article.id, slot)
       const embedding = embeddings[slot]
       if (embedding !== undefined) this.embeddings.set(slot, embedding)
     })
     this.version++
+  }
+
+  /**
+   * Bytes of typed arrays by structure (each field's, per-slot times, embeddings) and the
+   * lengths of the per-slot plain arrays: where the memory sits, for benchmarks and tests. @internal
+   */
+  footprint(): StoreFootprint {
+    const text = this.text.footprint()
+    const entities = this.entities.footprint()
+    const tags = this.tags.footprint()
+    const perSlotBytes = this.timesBySlot.byteLength + this.embeddings.values.byteLength + this.embeddings.norms.byteLength + this.slotById.bytes
+    return {
+      text,
+      entities,
+      tags,
+      perSlotBytes,
+      typedBytes: text.typedBytes + entities.typedBytes + tags.typedBytes + perSlotBytes,
+      slots: this.ids.length,
+      freeSlots: this.freeSlots.length,
+    }
   }
 
   /** Releases spare room in the fields' pools (after a bulk insert or a restore). */
@@ -160,13 +195,13 @@ export class ArticleStore {
 
   /** Removes an article by id; returns false when it is not stored. */
   delete(id: string): boolean {
-    const slot = this.slotById.get(id)
+    const slot = this.slotById.get(id, this.ids)
     if (slot === undefined) return false
     this.text.remove(slot)
     this.entities.remove(slot)
     this.tags.remove(slot)
     this.embeddings.delete(slot)
-    this.slotById.delete(id)
+    this.slotById.delete(id, this.ids)
     this.ids[slot] = undefined
     this.articles[slot] = undefined
     this.timesBySlot[slot] = NaN
@@ -197,13 +232,13 @@ export class ArticleStore {
     const ids: Array<string | undefined> = []
     const articles: Array<Article | undefined> = []
     const times = new Float64Array(Math.max(16, order.length))
-    this.slotById = new Map()
+    this.slotById = new TermTable()
     order.forEach((old, slot) => {
       const id = this.ids[old] as string
       ids.push(id)
       articles.push(this.articles[old])
       times[slot] = this.timesBySlot[old] as number
-      this.slotById.set(id, slot)
+      this.slotById.add(id, slot)
     })
     this.ids = ids
     this.articles = articles

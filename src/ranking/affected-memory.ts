@@ -387,7 +387,8 @@ interface StepRange {
  * pulls the mean down).
  */
 export class DriftBound {
-  private readonly memo = new Map<number, { score: number; text: number }>()
+  /** Bounds by `(e mod EPOCH_WINDOW) · (MARK_LEVELS + 1) + level` (a call's epochs are all within the window). */
+  private readonly memo: Array<{ score: number; text: number } | undefined> = []
 
   constructor(
     private readonly q: ResolvedQueryOptions,
@@ -410,11 +411,12 @@ export class DriftBound {
 
   /** {@link at} with every call since e at mark level `level` (a looser bound for a pair marked up to that level), memoised. */
   atLevel(e: number, level: number): { score: number; text: number } {
-    const key = e * (MARK_LEVELS + 1) + level
-    let bound = this.memo.get(key)
+    if (!(e > this.call - EPOCH_WINDOW && e <= this.call)) return this.compute(e, undefined, level)
+    const key = (e % EPOCH_WINDOW) * (MARK_LEVELS + 1) + level
+    let bound = this.memo[key]
     if (bound === undefined) {
       bound = this.compute(e, undefined, level)
-      this.memo.set(key, bound)
+      this.memo[key] = bound
     }
     return bound
   }

@@ -432,6 +432,9 @@ class PairScorer {
   private readonly touched: Int32Array
   private readonly mark: Uint8Array
   private count = 0
+  /** x's text weights by term for {@link textCosine} (all zero but the terms of `denseSlot`). */
+  private dense = new Float64Array(0)
+  private denseSlot = -1
 
   constructor(
     private readonly store: ArticleStore,
@@ -491,10 +494,58 @@ class PairScorer {
   pairScore(x: number, p: number): { score: number; text: number } {
     const { store } = this
     const w = this.q.weights
-    const text = fastCosine(store.text, x, p)
+    const text = this.textCosine(x, p)
     const entities = w.entities > 0 ? fastCosine(store.entities, x, p) : 0
     const tags = w.tags > 0 ? fastCosine(store.tags, x, p) : 0
     return { score: this.combine(x, p, text, entities, tags), text }
+  }
+
+  /**
+   * The text cosine of x and p as {@link fastCosine} computes it (to the last few bits), with x's
+   * weights scattered into a dense array by term: callers score many articles against one x in
+   * a row, and a pass over p's terms alone is several times cheaper than merging two lists.
+   */
+  textCosine(x: number, p: number): number {
+    const field = this.store.text
+    const norms = field.documentNorms()
+    const nx = norms[x] as number
+    const np = norms[p] as number
+    if (!(nx > 0) || !(np > 0)) return 0
+    if (this.denseSlot !== x) this.scatter(x)
+    const dense = this.dense
+    const { terms, tfs } = field.forwardList(p)
+    let dot = 0
+    for (let i = 0; i < terms.length; i++) {
+      const v = dense[terms[i] as number] as number
+      if (v !== 0) dot += v * (tfs[i] as number)
+    }
+    return clamp01(dot / (nx * np))
+  }
+
+  /** Puts x's text weights (tf · idf², so that a dot product needs only the other side's tf) into the dense array, clearing the previous article's. */
+  private scatter(x: number): void {
+    const field = this.store.text
+    const vocabulary = field.vocabularySize
+    if (this.dense.length < vocabulary) this.dense = new Float64Array(vocabulary)
+    else this.clearDense()
+    const idf = field.idf()
+    const { terms, tfs } = field.forwardList(x)
+    const dense = this.dense
+    for (let i = 0; i < terms.length; i++) {
+      const t = terms[i] as number
+      const w = idf[t] as number
+      dense[t] = (tfs[i] as number) * w * w
+    }
+    this.denseSlot = x
+  }
+
+  /** Zeroes the dense array (the terms of the article scattered last). */
+  clearDense(): void {
+    if (this.denseSlot >= 0) {
+      const dense = this.dense
+      for (const t of this.store.text.forwardList(this.denseSlot).terms) dense[t] = 0
+    }
+    this.denseSlot = -1
   }
 
   private scorePair(x: number, p: number): void {

@@ -159,8 +159,9 @@ export class QueryEngine {
     try {
       if (this.wholesale) {
         this.fillDense(text)
-        // One pass scores every touched slot and shortlists enough for the first selection and one widening.
-        this.scanTop(profile, active, q, filtered, first * 4)
+        // One pass scores every touched slot and shortlists enough for the first selection (with
+        // `pruning` off, and for one widening: the code the cutoff replaced).
+        this.scanTop(profile, active, q, filtered, this.pruning ? first : first * 4)
         return this.choose(0, first, profile, active, q, filtered)
       }
       let n = this.admit(0, 0, profile, q, filtered)
@@ -199,6 +200,10 @@ export class QueryEngine {
   private choose(n: number, m: number, profile: QueryProfile, active: SignalWeights, q: ResolvedQueryOptions, filtered: boolean): RelatedResult[] {
     for (; ; m *= 4) {
       let size: number
+      // Folding used up the shortlist: with `pruning`, scan again for the best m (the
+      // accumulators still hold every sum), one pass per fourfold widening, each with a threshold
+      // as high as its m allows.
+      if (m > this.shortlistLimit && this.shortlistLimit > 0 && this.pruning) this.rescan(profile, active, q, filtered, m)
       if (m <= this.shortlistLimit) size = this.selectTop(this.shortlist, this.shortlistSize, m, q.minScore)
       else {
         if (this.shortlistLimit > 0) {
@@ -336,6 +341,14 @@ export class QueryEngine {
     }
     this.shortlistSize = listed
     this.shortlistLimit = limit
+  }
+
+  /** Runs {@link scanTop} again for a larger `limit`, after unmarking the last scan's pilot. */
+  private rescan(profile: QueryProfile, active: SignalWeights, q: ResolvedQueryOptions, filtered: boolean, limit: number): void {
+    const { seen, touched } = this
+    for (let i = 0; i < this.touchedCount; i++) seen[touched[i] as number] = 0
+    this.touchedCount = 0
+    this.scanTop(profile, active, q, filtered, limit)
   }
 
   /**

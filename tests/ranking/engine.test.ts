@@ -71,10 +71,10 @@ describe('query engine paths', () => {
 
   it('widens past the shortlist when copies of the query fill it, and still returns k other stories', () => {
     // 150 copies of the query, stored before the other articles, score 1 and are all left out (a
-    // copy of the article being read is not worth a slot). They fill the shortlist (4 × (2k + 8)
-    // = 64 slots for k = 4) before any other article is scanned, so every result comes from
-    // scoring all touched articles after the shortlist ran out. Tags and sections are left out:
-    // they take the general path.
+    // copy of the article being read is not worth a slot). They fill the shortlist (2k + 8 = 16
+    // slots for k = 4; 4 × 16 with `pruning` off) before any other article is scanned, so every
+    // result comes from the scans for 64 and 256 (with `pruning` off, from scoring all touched
+    // articles after the shortlist ran out).
     const news = NEWS.map(({ id, title, body, publishedAt }): Article => ({ id, title, body, publishedAt }))
     const query = news.find((a) => a.id === 'rates-2') as Article
     const copies = Array.from({ length: 150 }, (_, i): Article => ({ ...query, id: `copy-${i}` }))
@@ -83,6 +83,7 @@ describe('query engine paths', () => {
     for (const o of [{ k: 4 }, { k: 4, exclude: ['rates-1'] }]) {
       const results = index.related(query.id, o)
       expect(results).toEqual(generalPath(index, () => index.related(query.id, o)))
+      expect(results).toEqual(withoutCutoff(index, () => index.related(query.id, o)))
       expect(results).toHaveLength(4)
       expect(results.some((r) => r.id.startsWith('copy-'))).toBe(false)
     }

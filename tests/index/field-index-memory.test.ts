@@ -1,0 +1,161 @@
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import { FieldIndex, type FieldFootprint } from '../../src/index/field-index.js'
+
+/**
+ * Memory under churn: a field that went through many rounds of updates, removals and adds holds
+ * its pools within a small factor of the entries in use, close to a fresh build of the same
+ * documents, and answers exactly as that fresh build (the pool rewrites that give memory back
+ * move lists around, never change them).
+ */
+
+/** A deterministic generator (mulberry32), so the churn test is the same on every run. */
+function random(seed: number): () => number {
+  let a = seed >>> 0
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0
+    let t = a
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+/** A document of 20 to 80 distinct terms drawn Zipf-like from 3,000 (a few common, most rare), sometimes with a word of its own. */
+function document(next: () => number, unique: number | undefined): Map<string, number> {
+  const terms = new Map<string, number>()
+  const size = 20 + Math.floor(next() * 60)
+  while (terms.size < size) terms.set(`w${Math.floor(3000 ** next())}`, 1 + Math.floor(next() * 4))
+  if (unique !== undefined) terms.set(`u${unique}`, 1)
+  return terms
+}
+
+/** Bytes of the pools' arrays and per-term/per-slot arrays, and the bytes their entries use. */
+function sizes(f: FieldFootprint): { typed: number; pools: number; used: number } {
+  return { typed: f.typedBytes, pools: f.postingsBytes + f.forwardBytes, used: f.postingsUsedBytes + f.forwardUsedBytes }
+}
+
+function freshBuild(docs: ReadonlyMap<number, Map<string, number>>): { field: FieldIndex; slotOf: Map<number, number> } {
+  const field = new FieldIndex()
+  const slotOf = new Map<number, number>()
+  for (const [key, tfs] of docs) {
+    slotOf.set(key, slotOf.size)
+    field.add(slotOf.size - 1, tfs)
+  }
+  field.trim()
+  return { field, slotOf }
+}
+
+describe('FieldIndex memory under churn', () => {
+  it('stays within 1.3 times a fresh build after 40 rounds of updates, removals and adds, with identical norms and cosines', () => {
+    const next = random(14)
+    const churned = new FieldIndex()
+    // Document key → its terms; the slot of a key is the key itself (slots are reused as keys are).
+    const docs = new Map<number, Map<string, number>>()
+    const freeSlots: number[] = []
+    let nextSlot = 0
+    let unique = 0
+    const addDoc = (): void => {
+      const slot = freeSlots.length > 0 ? (freeSlots.pop() as number) : nextSlot++
+      const tfs = document(next, unique++)
+      churned.add(slot, tfs)
+      docs.set(slot, tfs)
+    }
+    for (let i = 0; i < 1500; i++) addDoc()
+    churned.trim()
+    for (let round = 0; round < 40; round++) {
+      // Update 5% (a new body: a new word of its own, the previous one forgotten), replace 2%.
+      const keys = [...docs.keys()]
+      for (let i = 0; i < 75; i++) {
+        const slot = keys[Math.floor(next() * keys.length)] as number
+        churned.remove(slot)
+        const tfs = document(next, unique++)
+        churned.add(slot, tfs)
+        docs.set(slot, tfs)
+      }
+      for (let i = 0; i < 30; i++) {
+        const slot = [...docs.keys()][Math.floor(next() * docs.size)] as number
+        churned.remove(slot)
+        docs.delete(slot)
+        freeSlots.push(slot)
+      }
+      for (let i = 0; i < 30; i++) addDoc()
+    }
+    const { field: fresh, slotOf } = freshBuild(docs)
+    const c = sizes(churned.footprint())
+    const f = sizes(fresh.footprint())
+    expect(c.used).toBe(f.used)
+    // Without the rewrites the churned pools held 3.3 times the entries in use.
+    expect(c.pools).toBeLessThanOrEqual(1.3 * c.used)
+    expect(c.typed).toBeLessThanOrEqual(1.3 * f.typed)
+    expect(churned.liveTerms).toBe(fresh.liveTerms)
+    expect(churned.vocabularySize).toBeLessThanOrEqual(Math.ceil(1.05 * fresh.vocabularySize))
+    const churnedNorms = churned.documentNorms()
+    const freshNorms = fresh.documentNorms()
+    const pairs = [...docs.keys()].slice(0, 40)
+    for (const a of pairs) {
+      expect(churnedNorms[a]).toBe(freshNorms[slotOf.get(a) as number])
+      for (const b of pairs) expect(churned.cosine(a, b)).toBe(fresh.cosine(slotOf.get(a) as number, slotOf.get(b) as number))
+    }
+  })
+
+  it('after removing almost everything, gives the memory back', () => {
+    const next = random(7)
+    const field = new FieldIndex()
+    for (let slot = 0; slot < 2000; slot++) field.add(slot, document(next, slot))
+    const full = sizes(field.footprint())
+    for (let slot = 0; slot < 1980; slot++) field.remove(slot)
+    const after = sizes(field.footprint())
+    expect(after.used).toBeLessThan(full.used / 50)
+    // Pools within twice the live entries plus the floor below which they are left alone.
+    expect(after.pools).toBeLessThanOrEqual(2 * after.used + 200_000)
+    expect(after.pools).toBeLessThan(full.pools / 5)
+  })
+
+  it('keeps every list intact through any sequence of adds and removes (property)', () => {
+    const op = fc.oneof(
+      fc.record({ kind: fc.constant('add' as const), terms: fc.uniqueArray(fc.integer({ min: 0, max: 400 }), { minLength: 1, maxLength: 60 }), tf: fc.integer({ min: 1, max: 5 }) }),
+      fc.record({ kind: fc.constant('remove' as const), at: fc.nat() }),
+    )
+    fc.assert(
+      fc.property(fc.array(op, { minLength: 1, maxLength: 300 }), (ops) => {
+        const field = new FieldIndex()
+        const docs = new Map<number, Map<string, number>>()
+        let nextSlot = 0
+        for (const o of ops) {
+          if (o.kind === 'add') {
+            const tfs = new Map(o.terms.map((t, i) => [`t${t}`, o.tf + (i % 3)]))
+            field.add(nextSlot, tfs)
+            docs.set(nextSlot++, tfs)
+          } else if (docs.size > 0) {
+            const slot = [...docs.keys()][o.at % docs.size] as number
+            field.remove(slot)
+            docs.delete(slot)
+          }
+        }
+        // Every document's forward list, and every term's document frequency, as a fresh build's.
+        const { field: fresh, slotOf } = freshBuild(docs)
+        for (const [slot, tfs] of docs) {
+          const { terms, tfs: weights } = field.forwardList(slot)
+          const got = new Map([...terms].map((t, i) => [field.term(t), weights[i]]))
+          expect(got).toEqual(tfs)
+          for (const term of tfs.keys()) expect(field.documentFrequency(field.termId(term) as number)).toBe(fresh.documentFrequency(fresh.termId(term) as number))
+          expect(field.documentNorms()[slot]).toBe(fresh.documentNorms()[slotOf.get(slot) as number])
+        }
+        expect(field.liveTerms).toBe(fresh.liveTerms)
+        // Every term's postings name exactly the documents that have it.
+        const holders = new Map<string, number[]>()
+        for (const [slot, tfs] of docs) for (const term of tfs.keys()) holders.set(term, [...(holders.get(term) ?? []), slot])
+        for (const [term, slots] of holders) {
+          const seen = new Uint8Array(nextSlot)
+          const touched = new Int32Array(nextSlot)
+          const n = field.collect(field.termId(term) as number, seen, touched, 0)
+          expect([...touched.subarray(0, n)].sort((x, y) => x - y)).toEqual(slots.sort((x, y) => x - y))
+        }
+        const c = sizes(field.footprint())
+        expect(c.used).toBe(sizes(fresh.footprint()).used)
+      }),
+      { numRuns: 60 },
+    )
+  })
+})
