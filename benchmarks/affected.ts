@@ -5,10 +5,13 @@
  * reference, then removes sampled articles and adds them back one at a time, timing affectedBy
  * after each add (see `lib/speed-affected.ts`). `--check N` compares N further adds with brute
  * force (one query per stored article each). `--snapshot FILE` loads the index from FILE when it
- * exists (and saves it there after a build), so that repeated runs skip the build.
+ * exists (and saves it there after a build), so that repeated runs skip the build; with
+ * `--build-only` the run stops after saving it. `--corpus scale` uses the duplicate-free synthetic
+ * corpus of the scale benchmark (`lib/scale-corpus.ts`) instead of repeating Reuters.
  *
  *   npx tsx benchmarks/affected.ts                       # 19,043 articles, 40 adds
  *   npx tsx benchmarks/affected.ts --sizes 19043,100000 --adds 40 --check 2
+ *   npx tsx benchmarks/affected.ts --corpus scale --sizes 100000 --adds 200 --snapshot FILE
  *
  * Writes `benchmarks/results/affected.json`. Exits 0 with a message when the corpus is absent.
  */
@@ -18,6 +21,7 @@ import { resolve } from 'node:path'
 import { RelatedIndex } from '../src/index.js'
 import type { RankerArticle } from './lib/datasets.js'
 import { projectRoot } from './lib/paths.js'
+import { loadScaleSources, scaleArticles } from './lib/scale-corpus.js'
 import { measureAffectedBy, type AffectedBySummary } from './lib/speed-affected.js'
 import { environment, loadSpeedCorpus, samplePositions, scaleCorpus, timeQueries } from './lib/speed-corpus.js'
 
@@ -29,10 +33,12 @@ interface Options {
   queries: number
   check: number
   snapshot: string | undefined
+  corpus: 'speed' | 'scale'
+  buildOnly: boolean
 }
 
 function parseOptions(argv: readonly string[]): Options {
-  const o: Options = { sizes: [19043], adds: 40, queries: 200, check: 0, snapshot: undefined }
+  const o: Options = { sizes: [19043], adds: 40, queries: 200, check: 0, snapshot: undefined, corpus: 'speed', buildOnly: false }
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i] as string
     const value = argv[i + 1]
@@ -52,7 +58,10 @@ function parseOptions(argv: readonly string[]): Options {
     else if (flag === '--snapshot' && value !== undefined) {
       o.snapshot = value
       i++
-    }
+    } else if (flag === '--corpus' && (value === 'speed' || value === 'scale')) {
+      o.corpus = value
+      i++
+    } else if (flag === '--build-only') o.buildOnly = true
     else throw new Error(`unknown option ${flag}`)
   }
   return o
@@ -72,14 +81,14 @@ interface SizeResult {
 
 async function main(): Promise<void> {
   const o = parseOptions(process.argv.slice(2))
-  const corpus = await loadSpeedCorpus()
-  if (corpus.articles === undefined) {
+  const corpus = o.corpus === 'scale' ? await loadScaleSources() : await loadSpeedCorpus()
+  if ('message' in corpus) {
     console.log(corpus.message)
     return
   }
   const results: SizeResult[] = []
   for (const n of o.sizes) {
-    const articles = scaleCorpus(corpus.articles, n)
+    const articles = 'sources' in corpus ? [...scaleArticles(corpus.sources, { count: n })] : scaleCorpus(corpus.articles, n)
     const file = o.snapshot === undefined ? undefined : o.sizes.length > 1 ? `${o.snapshot}.${n}` : o.snapshot
     let index = new RelatedIndex()
     let buildSeconds = NaN
@@ -92,6 +101,7 @@ async function main(): Promise<void> {
       buildSeconds = (await timedAsync(() => index.addStream(articles, { threads: 2 }))).seconds
       if (file !== undefined) writeFileSync(file, index.serialize())
     }
+    if (o.buildOnly) continue
     const queryIds = samplePositions(0, n, o.queries, 'related').map((p) => (articles[p] as RankerArticle).id)
     console.log(`[${n}] related × ${queryIds.length}`)
     const related = timeQueries(queryIds, (id) => index.related(id, { k: K }))
@@ -123,6 +133,7 @@ async function main(): Promise<void> {
     console.log(JSON.stringify(result, null, 2))
     results.push(result)
   }
+  if (results.length === 0) return
   const dir = resolve(projectRoot, 'benchmarks', 'results')
   mkdirSync(dir, { recursive: true })
   const file = resolve(dir, 'affected.json')

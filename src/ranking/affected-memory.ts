@@ -41,6 +41,8 @@ export class WitnessMemory {
   private selfCosine = new Float64Array(0)
   /** The largest text cosine between two of the witnesses at the epoch (0 with folding off). */
   private pairCosine = new Float64Array(0)
+  /** 1 where the witnesses came from a quick search (see `affected.ts`). */
+  private weak = new Uint8Array(0)
   /** Call number the entry was made at (-1: none). */
   private epoch = new Int32Array(0)
   /** Call number at which a change to the slot's article was last seen. */
@@ -57,9 +59,6 @@ export class WitnessMemory {
   private call = 0
   /** The latest call at which some slot that held an article was seen to have lost it. */
   private replacedAt = 0
-  private fresh = true
-  /** The call that last made an entry (-1: none since the memory started or was reset). */
-  private lastEntryCall = -1
   private compactions = -1
   /**
    * Per call (a ring of {@link EPOCH_WINDOW}), field and mark level: the running sums of the
@@ -98,6 +97,7 @@ export class WitnessMemory {
       this.tau = new Float64Array(0)
       this.selfCosine = new Float64Array(0)
       this.pairCosine = new Float64Array(0)
+      this.weak = new Uint8Array(0)
       this.epoch = new Int32Array(0)
       this.changedAt = new Int32Array(0)
       this.markedAt = new Int32Array(0)
@@ -105,11 +105,9 @@ export class WitnessMemory {
       this.seen = []
       this.replacedAt = 0
       this.callAt.fill(-1)
-      this.lastEntryCall = -1
       for (let i = 0; i < this.fields.length; i++) this.fields[i] = new FieldState()
     }
     this.call++
-    this.fresh = this.lastEntryCall < 0
     this.reserve(store.capacity)
     const { changedAt, seen, call } = this
     const capacity = store.capacity
@@ -227,14 +225,14 @@ export class WitnessMemory {
     return marks
   }
 
-  /** Whether the memory held nothing before this call (its first on the archive, or after a compaction). */
-  get isNew(): boolean {
-    return this.fresh
-  }
-
   /** Whether x has a remembered witness set (of any age, maybe only hints). */
   hasEntry(x: number): boolean {
     return (this.epoch[x] as number) >= 0
+  }
+
+  /** Whether x's remembered witnesses came from a quick search (not from the top of x's list). */
+  isWeak(x: number): boolean {
+    return this.weak[x] === 1
   }
 
   /** x's remembered witness slots (-1 for none), as hints: a caller rescoring them trusts only their ids. */
@@ -247,9 +245,10 @@ export class WitnessMemory {
    * Remembers x's witnesses as of this call, unless x already has a stronger set from this call.
    * `scores` are their scores in x's ranking now; with fewer than `k` of them they are kept as
    * hints only. `selfCosine` is the largest text cosine of a witness with x and `pairCosine` the
-   * largest between two witnesses (the caller checked both against the fold limits).
+   * largest between two witnesses (the caller checked both against the fold limits). `weak`:
+   * the witnesses came from a quick search, not from near the top of x's list.
    */
-  offer(x: number, witnesses: ArrayLike<number>, scores: ArrayLike<number>, selfCosine: number, pairCosine: number): void {
+  offer(x: number, witnesses: ArrayLike<number>, scores: ArrayLike<number>, selfCosine: number, pairCosine: number, weak = false): void {
     const { k } = this
     const count = Math.min(k, witnesses.length)
     let tau = count >= k ? Infinity : 0
@@ -260,8 +259,8 @@ export class WitnessMemory {
     this.tau[x] = tau
     this.selfCosine[x] = selfCosine
     this.pairCosine[x] = pairCosine
+    this.weak[x] = weak ? 1 : 0
     this.epoch[x] = this.call
-    this.lastEntryCall = this.call
   }
 
   /**
@@ -337,6 +336,9 @@ export class WitnessMemory {
     this.tau = grow(this.tau, (n) => new Float64Array(n), 0)
     this.selfCosine = grow(this.selfCosine, (n) => new Float64Array(n), 0)
     this.pairCosine = grow(this.pairCosine, (n) => new Float64Array(n), 0)
+    const weak = new Uint8Array(size)
+    weak.set(this.weak)
+    this.weak = weak
     this.epoch = grow(this.epoch, (n) => new Int32Array(n), -1)
     this.changedAt = grow(this.changedAt, (n) => new Int32Array(n), 0)
     this.markedAt = grow(this.markedAt, (n) => new Int32Array(n), 0, MARK_LEVELS)

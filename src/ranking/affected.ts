@@ -32,7 +32,12 @@ import { contextShare, timeCloseness } from './signals.js'
  *
  * Steps 4 and 5 remember the strongest witnesses they saw (a query's own results, the search's
  * best `k`), so an article needs work again only when a new article comes close to its list.
- * The first call on an archive fills the memory, at the cost of a search per neighbour.
+ * The memory fills lazily: a neighbour with no witnesses yet gets a quick search (a few hundred
+ * postings of its rarer terms, a few dozen pair scores), enough for the many neighbours that
+ * score N far below their lists' ends; its witnesses are marked weak, and when a later article
+ * beats one of them the thorough search follows (not a query, as for witnesses from the top of
+ * the list). So the first call on an archive costs a quick search per neighbour instead of a
+ * thorough one per article, and the thorough searches are spread over the calls that need them.
  *
  * The margin (1e-9) covers the last-bit differences between a score summed from N's side and
  * the engine's, which sums from X's side; near-ties simply go to step 5. Steps 2–4 need the
@@ -87,14 +92,15 @@ export function affectedSlots(
   // goes straight to its query: its witnesses were about its best, so N is a contender.
   const search = new WitnessSearch(store, memory, drift, scorer, k, limits)
   const remaining = open.filter((x) => {
-    const remembered = search.fromMemory(x, slot, scoreOfN[x] as number)
-    return remembered === BEATEN || (remembered === UNKNOWN && !search.full(x, slot, scoreOfN[x] as number))
+    const s = scoreOfN[x] as number
+    const remembered = search.fromMemory(x, slot, s)
+    if (remembered === RULED_OUT) return false
+    if (remembered === BEATEN) return true
+    // An article with no witnesses yet (the first calls on an archive, a new article) gets the
+    // quick search first: most neighbours score n far below their lists' ends.
+    if (remembered === UNKNOWN && !memory.hasEntry(x) && search.full(x, slot, s, QUICK)) return false
+    return !search.full(x, slot, s, THOROUGH)
   })
-  // The first call on an archive gives every other article its witnesses too, so that later
-  // calls find the memory full.
-  if (memory.isNew) {
-    for (let x = 0; x < store.capacity; x++) if (x !== slot && store.idAt(x) !== undefined && !memory.hasEntry(x)) search.full(x, -1, Infinity)
-  }
   // Step 5.
   return remaining.filter(verify).sort((a, b) => a - b)
 }
@@ -103,11 +109,28 @@ export function affectedSlots(
 const RULED_OUT = 0
 const BEATEN = 1
 const UNKNOWN = 2
+/** The remembered witnesses, from a quick search, are intact but one no longer beats n: search again. */
+const WEAK_BEATEN = 3
 
 const MARGIN = 1e-9
-/** The search reads the postings of a neighbour's strongest terms up to this many, and scores this many best-matching articles per witness needed. */
-const SEARCH_POSTINGS = 4000
-const SEARCH_PER_WITNESS = 5
+/**
+ * How far a witness search looks: it reads the postings of a neighbour's strongest terms up to
+ * `postings` (at least one term's), and scores `perWitness` best-matching articles per witness
+ * needed. The thorough search finds witnesses close to the top of the list, which later calls
+ * rarely need to replace; the quick one, for an article with no witnesses yet, costs a few
+ * dozen pair scores and is enough for the many neighbours that score n far below their lists'
+ * ends (its witnesses are remembered as *weak*: when n beats one, the thorough search follows
+ * instead of a query).
+ */
+interface SearchBudget {
+  postings: number
+  perWitness: number
+  /** Candidates ranked by their guaranteed score, as a multiple of those scored (copies are skipped unscored). */
+  spare: number
+  weak: boolean
+}
+const THOROUGH: SearchBudget = { postings: 4000, perWitness: 5, spare: 4, weak: false }
+const QUICK: SearchBudget = { postings: 400, perWitness: 3, spare: 2, weak: true }
 /** A list whose results hold fewer than `k` usable witnesses is widened to this many times `k` for more. */
 const WIDEN_FOR_WITNESSES = 3
 
@@ -127,6 +150,8 @@ interface FoldLimits {
  */
 class WitnessSearch {
   private readonly acc: Float64Array
+  /** The score each of the best partial sums guarantees (only those slots are meaningful). */
+  private readonly floor: Float64Array
   private readonly seen: Uint8Array
   private readonly touched: Int32Array
   private heap = new Int32Array(0)
@@ -141,6 +166,7 @@ class WitnessSearch {
   ) {
     const capacity = store.capacity
     this.acc = new Float64Array(capacity)
+    this.floor = new Float64Array(capacity)
     this.seen = new Uint8Array(capacity)
     this.touched = new Int32Array(capacity)
   }
@@ -169,7 +195,7 @@ class WitnessSearch {
       texts.push(text)
       self = Math.max(self, text)
     }
-    if (beaten) return BEATEN
+    if (beaten) return this.memory.isWeak(x) ? WEAK_BEATEN : BEATEN
     let pair = 0
     if (this.limits.apart !== Infinity) {
       // The set's remembered spread, drifted, when it is intact; else measured.
@@ -182,7 +208,7 @@ class WitnessSearch {
         if (!(pair < this.limits.apart)) return UNKNOWN
       }
     }
-    this.memory.offer(x, slots, scores, self, pair)
+    this.memory.offer(x, slots, scores, self, pair, this.memory.isWeak(x))
     return RULED_OUT
   }
 
@@ -190,7 +216,7 @@ class WitnessSearch {
    * Whether `k` witnesses among the articles sharing x's strongest terms show x's list is full
    * without `n`. The best `k` found are remembered either way.
    */
-  full(x: number, n: number, scoreOfN: number): boolean {
+  full(x: number, n: number, scoreOfN: number, budget: SearchBudget): boolean {
     const { store, acc, seen, touched, k } = this
     const field = store.text
     const idf = field.idf()
@@ -207,21 +233,26 @@ class WitnessSearch {
     for (const i of order) {
       const t = terms[i] as number
       const df = field.documentFrequency(t)
-      if (read > 0 && read + df > SEARCH_POSTINGS) break
+      if (read + df > budget.postings) {
+        // The thorough search reads at least the strongest term; the quick one passes over
+        // terms too common for its budget and reads the rarer ones.
+        if (budget.weak) continue
+        if (read > 0) break
+      }
       read += df
       count = field.collect(t, seen, touched, count)
       field.addPostings(t, (weights[i] as number) * (idf[t] as number), acc)
     }
-    const want = k * SEARCH_PER_WITNESS
+    const want = k * budget.perWitness
     // Copies are skipped below without counting, so keep some spare.
-    const best = this.bestByPartial(count, x, 4 * want)
+    const best = this.bestByPartial(count, x, budget.spare * want)
     // Ranked again by the score their partial text sum guarantees (a lower bound: the score grows
     // with every similarity), which brings in the time signal; the best are scored exactly.
     const norms = field.documentNorms()
     const normX = norms[x] as number
-    const floor = new Map<number, number>()
-    for (const y of best) floor.set(y, this.scorer.scoreWithText(x, y, (acc[y] as number) / (normX * (norms[y] as number))))
-    best.sort((a, b) => (floor.get(b) as number) - (floor.get(a) as number) || (acc[b] as number) - (acc[a] as number) || a - b)
+    const floor = this.floor
+    for (const y of best) floor[y] = this.scorer.scoreWithText(x, y, (acc[y] as number) / (normX * (norms[y] as number)))
+    best.sort((a, b) => (floor[b] as number) - (floor[a] as number) || (acc[b] as number) - (acc[a] as number) || a - b)
     const tried: Array<{ y: number; score: number; text: number }> = []
     let previous = NaN
     for (let i = 0; i < best.length && tried.length < want; i++) {
@@ -243,7 +274,7 @@ class WitnessSearch {
     // The best k, best first, pairwise apart.
     tried.sort((a, b) => b.score - a.score || a.y - b.y)
     const { slots, scores, self, pair } = pickApart(field, tried, k, this.limits.apart)
-    this.memory.offer(x, slots, scores, self, pair)
+    this.memory.offer(x, slots, scores, self, pair, budget.weak)
     // N itself may be among them (it is stored): it cannot witness against itself.
     return slots.length >= k && !slots.includes(n) && (scores[k - 1] as number) > scoreOfN + MARGIN
   }
