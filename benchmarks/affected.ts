@@ -75,6 +75,8 @@ interface SizeResult {
   relatedP50Ms: number
   relatedP95Ms: number
   affectedBy: AffectedBySummary
+  /** With `--snapshot`: the first affectedBy call on a fresh load of the snapshot (its witness memory empty), ms. */
+  firstCallAfterLoadMs: number | null
   /** Further adds whose affectedBy was compared with brute force, and how many matched. */
   checked: { adds: number; equal: number }
 }
@@ -121,8 +123,19 @@ async function main(): Promise<void> {
       if (JSON.stringify(got) === JSON.stringify(want)) checked.equal++
       else console.log(`[${n}] MISMATCH for ${article.id}: ${JSON.stringify(got)} against brute force ${JSON.stringify(want)}`)
     }
+    let firstCallAfterLoadMs = NaN
+    if (file !== undefined && existsSync(file)) {
+      console.log(`[${n}] first affectedBy after a load of ${file}`)
+      index = new RelatedIndex()
+      const loaded = RelatedIndex.deserialize(readFileSync(file))
+      const probe = loaded.ids()[0] as string
+      const t = performance.now()
+      loaded.affectedBy(probe, { k: K })
+      firstCallAfterLoadMs = Math.round(performance.now() - t)
+    }
     const result: SizeResult = {
       articles: n,
+      firstCallAfterLoadMs: Number.isNaN(firstCallAfterLoadMs) ? null : firstCallAfterLoadMs,
       buildSeconds: Math.round(buildSeconds * 10) / 10,
       loadAverage: loadavg().map((l) => Math.round(l * 100) / 100),
       relatedP50Ms: related.p50Ms,

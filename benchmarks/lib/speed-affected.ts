@@ -25,6 +25,11 @@ export interface AffectedBySummary {
   addP50Ms: number
   /** How many lists each add entered (median). */
   affectedMedian: number
+  /**
+   * affectedBy's median in each quarter of the adds, in order (either kind): the memory fills
+   * lazily, so the first adds after the first call also replace quick witness sets with thorough ones.
+   */
+  quarterP50Ms: number[]
 }
 
 /**
@@ -46,6 +51,7 @@ export function measureAffectedBy(index: RelatedIndex, articles: readonly Ranker
   const relatedAfterAdd: number[] = []
   const afterRelated: number[] = []
   const counts: number[] = []
+  const all: number[] = []
   const half = Math.ceil(articles.length / 2)
   articles.forEach((article, i) => {
     t = performance.now()
@@ -58,7 +64,9 @@ export function measureAffectedBy(index: RelatedIndex, articles: readonly Ranker
     }
     t = performance.now()
     counts.push(index.affectedBy(article.id, { k }).length)
-    ;(i >= half ? afterRelated : direct).push(performance.now() - t)
+    const ms = performance.now() - t
+    ;(i >= half ? afterRelated : direct).push(ms)
+    all.push(ms)
   })
   return {
     articles: articles.length,
@@ -71,6 +79,7 @@ export function measureAffectedBy(index: RelatedIndex, articles: readonly Ranker
     afterRelatedP95Ms: round(percentile(afterRelated, 95)),
     addP50Ms: round(median(add)),
     affectedMedian: median(counts),
+    quarterP50Ms: [0, 1, 2, 3].map((q) => round(median(all.slice(Math.floor((q * all.length) / 4), Math.floor(((q + 1) * all.length) / 4))))),
   }
 }
 
