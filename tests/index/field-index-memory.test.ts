@@ -1,6 +1,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { FieldIndex, type FieldFootprint } from '../../src/index/field-index.js'
+import { seededRandom as random } from '../../src/evaluation/random.js'
 
 /**
  * Memory under churn: a field that went through many rounds of updates, removals and adds holds
@@ -8,18 +9,6 @@ import { FieldIndex, type FieldFootprint } from '../../src/index/field-index.js'
  * documents, and answers exactly as that fresh build (the pool rewrites that give memory back
  * move lists around, never change them).
  */
-
-/** A deterministic generator (mulberry32), so the churn test is the same on every run. */
-function random(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 /** A document of 20 to 80 distinct terms drawn Zipf-like from 3,000 (a few common, most rare), sometimes with a word of its own. */
 function document(next: () => number, unique: number | undefined): Map<string, number> {

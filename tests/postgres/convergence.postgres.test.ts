@@ -13,18 +13,7 @@ import {
   testPool,
   waitFor,
 } from './helpers.js'
-
-/** mulberry32: a small seeded generator, so a failing sequence can be replayed with its seed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+import { seededRandom as random } from '../../src/evaluation/random.js'
 
 const TAGS = ['markets', 'coffee', 'oil', 'currencies', 'grain', 'trade']
 
