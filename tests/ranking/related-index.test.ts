@@ -38,6 +38,20 @@ describe('RelatedIndex.related', () => {
     }
   })
 
+  it('gives inactive signals one frozen zero score and active ones a score of their own', () => {
+    const results = NEWS.flatMap((a) => index.related(a.id, { k: 50 }))
+    const inactive = results.flatMap((r) => Object.values(r.signals)).filter((s) => s.weight === 0)
+    const active = results.flatMap((r) => Object.values(r.signals)).filter((s) => s.weight > 0)
+    expect(inactive.length).toBeGreaterThan(results.length) // entities and embedding at least
+    for (const s of inactive) {
+      expect(s).toEqual({ value: 0, weight: 0, contribution: 0 })
+      expect(Object.isFrozen(s)).toBe(true)
+    }
+    expect(new Set(inactive).size).toBe(1)
+    expect(active.every((s) => !Object.isFrozen(s))).toBe(true)
+    expect(new Set(active).size).toBe(active.length)
+  })
+
   it('explains a result with shared entities, readable shared words, shared tags and days apart', () => {
     const r = index.related('ukr-talks-1', { k: 1 })[0]
     expect(r?.reasons.sharedEntities).toEqual(expect.arrayContaining(['Istanbul']))
