@@ -4,7 +4,7 @@ import { l2Norm } from '../index/embeddings.js'
 import type { ArticleFeatures, ArticleStore } from '../index/store.js'
 import { embeddingSimilarity } from './embedding-similarity.js'
 import type { ResolvedIndexOptions, ResolvedQueryOptions, SignalWeights } from './options.js'
-import type { RelatedResult, SignalScore } from './result.js'
+import { INACTIVE_SIGNAL, type RelatedResult, type SignalScore } from './result.js'
 import { contextShare, daysApart, timeCloseness } from './signals.js'
 
 /** A normalised sparse query vector over the terms the index knows, strongest first. */
@@ -47,12 +47,6 @@ interface Candidate {
 }
 
 const REASON_LIMIT = 5
-/**
- * The score of every inactive signal, shared and frozen: a result's numbers are boxed one by one,
- * so three inactive signals of five cost about 290 of a result's 1,000 bytes, which a cache of
- * lists or `relatedAll` over a whole archive holds for every result.
- */
-const INACTIVE_SIGNAL: SignalScore = Object.freeze({ value: 0, weight: 0, contribution: 0 })
 
 /**
  * Scores queries against an {@link ArticleStore}. Holds reusable typed-array accumulators, so a

@@ -16,7 +16,7 @@ import type { RelatedAllOptions, RelatedEntry } from '../ranking/batch.js'
 import { splitBatchOptions } from '../ranking/batch.js'
 import type { RelatedOptions } from '../ranking/options.js'
 import type { RelatedIndex } from '../ranking/related-index.js'
-import type { RelatedResult } from '../ranking/result.js'
+import { shareInactiveSignals, type RelatedResult } from '../ranking/result.js'
 import type { WorkerError, WorkerReply, WorkerRequest, WorkerStart } from './protocol.js'
 
 /**
@@ -223,7 +223,7 @@ export class RelatedPool {
    */
   async related(id: string, options: RelatedOptions = {}): Promise<RelatedResult[]> {
     const reply = await this.send((seq) => ({ seq, op: 'related', id, options: sendable(options) }))
-    return (reply as Extract<WorkerReply, { type: 'result' }>).results
+    return shareInactiveSignals((reply as Extract<WorkerReply, { type: 'result' }>).results)
   }
 
   /**
@@ -237,7 +237,7 @@ export class RelatedPool {
    */
   async relatedTo(draft: Draft, options: RelatedOptions = {}): Promise<RelatedResult[]> {
     const reply = await this.send((seq) => ({ seq, op: 'relatedTo', draft, options: sendable(options) }))
-    return (reply as Extract<WorkerReply, { type: 'result' }>).results
+    return shareInactiveSignals((reply as Extract<WorkerReply, { type: 'result' }>).results)
   }
 
   /**
@@ -289,7 +289,7 @@ export class RelatedPool {
       for (let i = 0; i < chunk.length; i++) {
         done++
         onProgress?.({ done, total: ids.length })
-        yield [chunk[i] as string, lists[i] as RelatedResult[]]
+        yield [chunk[i] as string, shareInactiveSignals(lists[i] as RelatedResult[])]
       }
     }
   }

@@ -43,6 +43,16 @@ describe('RelatedPool', () => {
     expect(progress).toEqual([1, 2, 3])
   })
 
+  it('shares the frozen inactive signal in its results as the index does', async () => {
+    const lists = [...(await pool.relatedAll({ k: 5 })).values(), await pool.related(NEWS[0]!.id, { k: 5 })]
+    const signals = lists.flat().flatMap((r) => Object.values(r.signals))
+    const inactive = signals.filter((s) => s.weight === 0)
+    expect(inactive.length).toBeGreaterThan(0)
+    expect(new Set(inactive)).toEqual(new Set([index.related(NEWS[0]!.id, { k: 1 })[0]!.signals.embedding]))
+    expect(inactive.every((s) => Object.isFrozen(s))).toBe(true)
+    expect(signals.filter((s) => s.weight > 0).every((s) => !Object.isFrozen(s))).toBe(true)
+  })
+
   it('passes typed errors back from the threads', async () => {
     const missing = await rejection(pool.related('no-such-story'))
     expect([missing.code, missing.id]).toEqual(['NOT_FOUND', 'no-such-story'])
