@@ -7,18 +7,22 @@
  * force (one query per stored article each). `--snapshot FILE` loads the index from FILE when it
  * exists (and saves it there after a build), so that repeated runs skip the build; with
  * `--build-only` the run stops after saving it. `--corpus scale` uses the duplicate-free synthetic
- * corpus of the scale benchmark (`lib/scale-corpus.ts`) instead of repeating Reuters.
+ * corpus of the scale benchmark (`lib/scale-corpus.ts`) instead of repeating Reuters. `--prime`
+ * first computes every list with `iterateRelated({ k, primeAffectedBy: true })`, as a batch
+ * precompute of cached lists would, so the adds start from a primed memory (kept apart from
+ * unprimed runs in the results file).
  *
  *   npx tsx benchmarks/affected.ts                       # 19,043 articles, 40 adds
  *   npx tsx benchmarks/affected.ts --sizes 19043,100000 --adds 40 --check 2
  *   npx tsx benchmarks/affected.ts --corpus scale --sizes 100000 --adds 200 --snapshot FILE
+ *   npx tsx benchmarks/affected.ts --prime                # after a primed batch
  *
  * Writes `benchmarks/results/affected.json`. Exits 0 with a message when the corpus is absent.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { loadavg } from 'node:os'
 import { resolve } from 'node:path'
-import { RelatedIndex } from '../src/index.js'
+import { RelatedIndex, type RelatedAllOptions } from '../src/index.js'
 import type { RankerArticle } from './lib/datasets.js'
 import { projectRoot } from './lib/paths.js'
 import { loadScaleSources, scaleArticles } from './lib/scale-corpus.js'
@@ -35,10 +39,12 @@ interface Options {
   snapshot: string | undefined
   corpus: 'speed' | 'scale'
   buildOnly: boolean
+  /** Compute every list first with `iterateRelated({ k, primeAffectedBy: true })`, as a batch precompute of cached lists does. */
+  prime: boolean
 }
 
 function parseOptions(argv: readonly string[]): Options {
-  const o: Options = { sizes: [19043], adds: 40, queries: 200, check: 0, snapshot: undefined, corpus: 'speed', buildOnly: false }
+  const o: Options = { sizes: [19043], adds: 40, queries: 200, check: 0, snapshot: undefined, corpus: 'speed', buildOnly: false, prime: false }
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i] as string
     const value = argv[i + 1]
@@ -62,6 +68,7 @@ function parseOptions(argv: readonly string[]): Options {
       o.corpus = value
       i++
     } else if (flag === '--build-only') o.buildOnly = true
+    else if (flag === '--prime') o.prime = true
     else throw new Error(`unknown option ${flag}`)
   }
   return o
@@ -74,6 +81,10 @@ interface SizeResult {
   loadAverage: number[]
   relatedP50Ms: number
   relatedP95Ms: number
+  /** With `--prime`: seconds of the batch that computed every list and primed the memory (null without). */
+  primeSeconds: number | null
+  /** With `--prime`: seconds of the same batch without priming, run just before it. */
+  unprimedSeconds: number | null
   affectedBy: AffectedBySummary
   /** With `--snapshot`: the first affectedBy call on a fresh load of the snapshot (its witness memory empty), ms. */
   firstCallAfterLoadMs: number | null
@@ -107,6 +118,20 @@ async function main(): Promise<void> {
     const queryIds = samplePositions(0, n, o.queries, 'related').map((p) => (articles[p] as RankerArticle).id)
     console.log(`[${n}] related × ${queryIds.length}`)
     const related = timeQueries(queryIds, (id) => index.related(id, { k: K }))
+    let primeSeconds: number | null = null
+    let unprimedSeconds: number | null = null
+    if (o.prime) {
+      // The same batch without priming first (the same lists; `minScore: 0` changes nothing but
+      // keeps the batch from priming), so the priming's cost is a ratio within one run.
+      const batch = (options: RelatedAllOptions): number => {
+        const t = performance.now()
+        for (const _entry of index.iterateRelated(options)) void _entry
+        return Math.round((performance.now() - t) / 100) / 10
+      }
+      console.log(`[${n}] iterateRelated({ k: ${K} }), then the same with primeAffectedBy: true`)
+      unprimedSeconds = batch({ k: K, minScore: 0 })
+      primeSeconds = batch({ k: K, primeAffectedBy: true })
+    }
     const sampled = samplePositions(0, n, o.adds + o.check, 'affectedBy').map((p) => articles[p] as RankerArticle)
     console.log(`[${n}] affectedBy after ${o.adds} adds`)
     const affectedBy = measureAffectedBy(index, sampled.slice(0, o.adds), K)
@@ -140,6 +165,8 @@ async function main(): Promise<void> {
       loadAverage: loadavg().map((l) => Math.round(l * 100) / 100),
       relatedP50Ms: related.p50Ms,
       relatedP95Ms: related.p95Ms,
+      primeSeconds,
+      unprimedSeconds,
       affectedBy,
       checked,
     }
@@ -153,7 +180,10 @@ async function main(): Promise<void> {
   // Sizes measured by earlier runs stay (each with its own options and environment).
   const earlier = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { runs?: unknown[] }).runs ?? [] : []
   const runs = [
-    ...earlier.filter((r) => !results.some((x) => x.articles === (r as { result: SizeResult }).result.articles)),
+    ...earlier.filter((r) => {
+      const { result, options } = r as { result: SizeResult; options: { prime?: boolean } }
+      return !results.some((x) => x.articles === result.articles) || (options.prime ?? false) !== o.prime
+    }),
     // The snapshot's path is the caller's machine's business: only whether one was used is kept.
     ...results.map((result) => ({ options: { ...o, snapshot: o.snapshot !== undefined }, environment: environment(), result })),
   ].sort((a, b) => (a as { result: SizeResult }).result.articles - (b as { result: SizeResult }).result.articles)

@@ -5,6 +5,7 @@ import { witnessMemory, type DriftBound, type WitnessMemory } from './affected-m
 import type { QueryEngine } from './engine.js'
 import { embeddingSimilarity } from './embedding-similarity.js'
 import type { ResolvedIndexOptions, ResolvedQueryOptions } from './options.js'
+import type { RelatedResult } from './result.js'
 import { contextShare, timeCloseness } from './signals.js'
 
 /**
@@ -57,15 +58,8 @@ export function affectedSlots(
   q: ResolvedQueryOptions,
 ): number[] {
   const k = q.k
-  const threshold = options.duplicateThreshold
   const fold = q.foldDuplicates
-  // Witnesses must be pairwise below `apart` in text cosine to count separately, and below
-  // `copyLimit` against X.
-  const limits: FoldLimits = {
-    fold,
-    apart: fold ? 2 * threshold * threshold - 1 - MARGIN : Infinity,
-    copyLimit: fold ? threshold - 2 * MARGIN : Infinity,
-  }
+  const limits = foldLimits(options, q)
   const memory = witnessMemory(store, k, limits)
   memory.begin(store)
   const verify = (x: number): boolean => listsSlot(store, engine, x, slot, q, memory, limits)
@@ -81,7 +75,7 @@ export function affectedSlots(
     const s = scorer.score[x] as number
     if (!(s > 0 && s >= q.minScore)) continue
     // N is a copy of X: the list skips it.
-    if (fold && (scorer.text[x] as number) >= threshold + MARGIN) continue
+    if (fold && (scorer.text[x] as number) >= options.duplicateThreshold + MARGIN) continue
     if (drift !== undefined && memory.rulesOut(x, slot, s, drift)) continue
     scoreOfN[x] = s
     open.push(x)
@@ -103,6 +97,40 @@ export function affectedSlots(
   })
   // Step 5.
   return remaining.filter(verify).sort((a, b) => a - b)
+}
+
+/**
+ * For a batch of lists computed with `affectedBy`'s own ranking (`q` resolved from `{ k }` alone,
+ * `primeAffectedBy`): a function that remembers each list's results as its article's witnesses,
+ * as the queries of step 5 do, so that `affectedBy` after `relatedAll`/`iterateRelated` (the
+ * usual precompute of cached lists) starts from the strongest witnesses instead of filling the
+ * memory with searches. Undefined when `affectedBy` does not use the memory (finite
+ * `candidateTerms`). Needs the index unchanged while it is used (a batch guarantees that).
+ */
+export function witnessRecorder(
+  store: ArticleStore,
+  options: ResolvedIndexOptions,
+  q: ResolvedQueryOptions,
+): ((x: number, results: readonly RelatedResult[]) => void) | undefined {
+  if (options.candidateTerms !== Infinity || q.diversity > 0) return undefined
+  const limits = foldLimits(options, q)
+  const memory = witnessMemory(store, q.k, limits)
+  memory.begin(store)
+  return (x, results) => {
+    const chosen = witnessesAmong(store, x, results, q.k, limits)
+    memory.offer(x, chosen.slots, chosen.scores, chosen.self, chosen.pair)
+  }
+}
+
+/** Witnesses must be pairwise below `apart` in text cosine to count separately, and below `copyLimit` against X. */
+function foldLimits(options: ResolvedIndexOptions, q: ResolvedQueryOptions): FoldLimits {
+  const threshold = options.duplicateThreshold
+  const fold = q.foldDuplicates
+  return {
+    fold,
+    apart: fold ? 2 * threshold * threshold - 1 - MARGIN : Infinity,
+    copyLimit: fold ? threshold - 2 * MARGIN : Infinity,
+  }
 }
 
 /** Outcomes of `WitnessSearch.fromMemory`. */
@@ -362,14 +390,15 @@ function listsSlot(
 function witnessesAmong(
   store: ArticleStore,
   x: number,
-  results: ReadonlyArray<{ id: string; score: number }>,
+  results: readonly RelatedResult[],
   k: number,
   limits: FoldLimits,
 ): { slots: number[]; scores: number[]; self: number; pair: number } {
   function* candidates(): Generator<WitnessCandidate> {
     for (const r of results) {
       const y = store.slotOf(r.id) as number
-      const text = limits.fold ? fastCosine(store.text, x, y) : 0
+      // The result's text signal is that cosine (summed exactly) when text is weighted.
+      const text = !limits.fold ? 0 : r.signals.text.weight > 0 ? r.signals.text.value : fastCosine(store.text, x, y)
       if (limits.fold && !(text < limits.copyLimit)) continue
       yield { y, score: r.score, text }
     }

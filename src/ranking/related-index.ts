@@ -9,7 +9,7 @@ import type { ArticleFeatures } from '../index/store.js'
 import { ArticleStore } from '../index/store.js'
 import { QueryEngine, type QueryProfile } from './engine.js'
 import { copySlots } from './copies.js'
-import { affectedSlots } from './affected.js'
+import { affectedSlots, witnessRecorder } from './affected.js'
 import { toFeatures } from './features.js'
 import type { RelatedIndexOptions, RelatedOptions, ResolvedIndexOptions, ResolvedQueryOptions } from './options.js'
 import { resolveIndexOptions, resolveQueryOptions } from './options.js'
@@ -646,10 +646,10 @@ export class RelatedIndex {
    */
   iterateRelated(options: RelatedAllOptions = {}): Generator<RelatedEntry, void, undefined> {
     this.checkIdle('iterateRelated', true)
-    const { ids, onProgress, query } = splitBatchOptions(options)
+    const { ids, onProgress, primeAffectedBy, query } = splitBatchOptions(options)
     const q = this.query(query)
     const slots = (ids ?? this.ids().sort(compareCodeUnits)).map((id) => this.slotOrThrow(id))
-    return iterateSlots(this.store, this.engine, slots, q, onProgress)
+    return iterateSlots(this.store, this.engine, slots, q, onProgress, primeAffectedBy ? () => witnessRecorder(this.store, this.resolved, q) : undefined)
   }
 
   /**

@@ -42,7 +42,7 @@ export interface RelatedPoolOptions {
  * for await (const [id, results] of pool.iterateRelated({ k: 5, chunkSize: 128 })) console.log(id, results.length)
  * ```
  */
-export interface PoolBatchOptions extends Omit<RelatedAllOptions, 'filter'> {
+export interface PoolBatchOptions extends Omit<RelatedAllOptions, 'filter' | 'primeAffectedBy'> {
   /** Ids sent to a thread at a time, 1 to 10,000. Defaults to 64: small enough to keep every thread busy to the end. */
   chunkSize?: number
 }
@@ -254,7 +254,9 @@ export class RelatedPool {
     if (!Number.isInteger(chunkSize) || chunkSize < 1 || chunkSize > MAX_CHUNK_SIZE) {
       throw invalid('INVALID_OPTION', 'chunkSize', `an integer from 1 to ${MAX_CHUNK_SIZE}`, chunkSize)
     }
-    const { ids: given, onProgress, query } = splitBatchOptions(rest)
+    const { ids: given, onProgress, primeAffectedBy, query } = splitBatchOptions(rest)
+    // The threads hold copies of the index: their lists cannot fill the caller's index's memory.
+    if (primeAffectedBy) throw invalid('INVALID_OPTION', 'primeAffectedBy', "false on a RelatedPool (its threads hold copies of the index; use the index's own iterateRelated)", primeAffectedBy)
     const options_ = sendable(query)
     const stored = ((await this.send((seq) => ({ seq, op: 'ids' }))) as Extract<WorkerReply, { type: 'ids' }>).ids
     let ids: string[]

@@ -4,9 +4,11 @@ import fc from 'fast-check'
 import { describe, expect, it, vi } from 'vitest'
 import type { Article } from '../../src/article.js'
 import type { RelatedIndexOptions } from '../../src/ranking/options.js'
+import { WitnessMemory } from '../../src/ranking/affected-memory.js'
 import { RelatedIndex, internalsOf } from '../../src/ranking/related-index.js'
 import { projectRoot } from '../../benchmarks/lib/paths.js'
 import { NEWS_NAMES, NEWS_WORDS } from '../helpers/arbitraries.js'
+import { codeOf } from '../helpers/errors.js'
 
 const sample: Article[] = readFileSync(resolve(projectRoot, 'examples/data/reuters-sample.jsonl'), 'utf8')
   .split('\n')
@@ -232,5 +234,59 @@ describe('affectedBy', () => {
       ),
       { numRuns: 40, seed: 15 },
     )
+  })
+})
+
+describe('affectedBy primed by a batch (primeAffectedBy)', () => {
+  /**
+   * Quick searches made by the calls in `run` for articles stored before the batch (`before`):
+   * what the first calls on an unprimed index spend. An article added since has no list yet.
+   */
+  function quickSearches(index: RelatedIndex, before: ReadonlySet<string>, run: () => void): number {
+    const { store } = internalsOf(index)
+    const offer = vi.spyOn(WitnessMemory.prototype, 'offer')
+    try {
+      run()
+      return offer.mock.calls.filter((call) => call[5] === true && before.has(store.idAt(call[0]) as string)).length
+    } finally {
+      offer.mockRestore()
+    }
+  }
+
+  for (const [name, options] of SETTINGS.filter(([, , embeddings]) => !embeddings)) {
+    it(`starts from every list's top k and equals brute force with ${name}`, async () => {
+      const primed = new RelatedIndex(options)
+      const plain = new RelatedIndex(options)
+      primed.addAll(archive(false))
+      plain.addAll(archive(false))
+      // The lists are those of an unprimed batch.
+      expect([...primed.relatedAll({ k: 3, primeAffectedBy: true })]).toEqual([...plain.relatedAll({ k: 3 })])
+      const before = new Set(primed.ids())
+      let quickPrimed = 0
+      let quickPlain = 0
+      for (const article of arrivals()) {
+        primed.add(article)
+        plain.add(article)
+        let got: string[] = []
+        quickPrimed += quickSearches(primed, before, () => (got = primed.affectedBy(article.id, { k: 3 })))
+        quickPlain += quickSearches(plain, before, () => plain.affectedBy(article.id, { k: 3 }))
+        expect(got, article.id).toEqual(bruteForce(primed, article.id, 3))
+        await yieldToEventLoop()
+      }
+      expect(quickPrimed).toBe(0)
+      // Pruned candidates query every neighbour and keep no memory to prime.
+      if (options.candidateTerms === undefined) expect(quickPlain).toBeGreaterThan(0)
+    })
+  }
+
+  it('refuses a non-boolean, ranking options beside it, and a pool', async () => {
+    const index = new RelatedIndex()
+    index.addAll(archive(false).slice(0, 20))
+    const id = index.ids()[0] as string
+    expect(codeOf(() => index.relatedAll({ k: 3, primeAffectedBy: 'yes' as unknown as boolean }))).toBe('INVALID_OPTION')
+    expect(() => index.relatedAll({ k: 3, minScore: 0.1, primeAffectedBy: true })).toThrow(/primeAffectedBy must be used with no ranking option but k .*minScore was given/)
+    expect(codeOf(() => index.iterateRelated({ ids: [id], pastOnly: true, primeAffectedBy: true }))).toBe('INVALID_OPTION')
+    // false with other options is simply an unprimed batch.
+    expect(index.relatedAll({ ids: [id], k: 2, minScore: 0.1, primeAffectedBy: false }).get(id)).toEqual(index.related(id, { k: 2, minScore: 0.1 }))
   })
 })

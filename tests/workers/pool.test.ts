@@ -69,6 +69,8 @@ describe('RelatedPool', () => {
     expect([filter.code, filter.field]).toEqual(['INVALID_OPTION', 'filter'])
     const chunk = await rejection(pool.relatedAll({ chunkSize: 0 }))
     expect([chunk.code, chunk.field]).toEqual(['INVALID_OPTION', 'chunkSize'])
+    const prime = await rejection(pool.relatedAll({ k: 5, primeAffectedBy: true } as never))
+    expect([prime.code, prime.field]).toEqual(['INVALID_OPTION', 'primeAffectedBy'])
     for (const threads of [0, 1.5, 65, '2']) {
       const error = await rejection(createRelatedPool(index.serialize(), { threads } as never))
       expect([error.code, error.field]).toEqual(['INVALID_OPTION', 'threads'])
