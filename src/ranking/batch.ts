@@ -84,7 +84,7 @@ export function splitBatchOptions(options: unknown): {
   const { ids, onProgress, primeAffectedBy = false, ...query } = options as RelatedAllOptions
   if (onProgress !== undefined && typeof onProgress !== 'function') throw invalid('INVALID_OPTION', 'onProgress', 'a function', onProgress)
   if (typeof primeAffectedBy !== 'boolean') throw invalid('INVALID_OPTION', 'primeAffectedBy', 'true or false', primeAffectedBy)
-  const other = Object.keys(query).find((key) => key !== 'k')
+  const other = Object.keys(query).find((key) => key !== 'k' && (query as Record<string, unknown>)[key] !== undefined)
   if (primeAffectedBy && other !== undefined) {
     throw invalid('INVALID_OPTION', 'primeAffectedBy', `used with no ranking option but k (affectedBy ranks with the index's defaults; ${other} was given)`, primeAffectedBy)
   }
