@@ -348,6 +348,12 @@ export class FieldIndex {
   private postings = new ListPool(1024, false, POSTINGS_SLACK)
   /** Rewrites of the postings in slot order (see {@link rebuildPostings}), for tests and benchmarks. */
   private postingsRebuilds = 0
+  /**
+   * Documents removed since the postings were last rebuilt. Only removals (and the slots they
+   * free for reuse) put postings out of slot order; a field that only grows keeps them in order,
+   * and rebuilding it whenever its pool fills would copy the pool over and over during a build.
+   */
+  private removalsSinceRebuild = 0
   /** Slot → (term id, raw tf, display form id) entries, sorted by term id. */
   private forward = new ListPool(1024, true)
   /** One more than the largest slot ever added. */
@@ -449,7 +455,9 @@ export class FieldIndex {
     if (slot >= this.slotCount) this.slotCount = slot + 1
     this.documentCount++
     this.statsFresh = false
-    if (this.postings.rewriteNear()) this.rebuildPostings()
+    // A rebuild pays when churn put a share of the lists out of slot order (a 32nd of the
+    // documents removed since the last one), not while the archive grows.
+    if (this.removalsSinceRebuild * 32 >= this.documentCount && this.postings.rewriteNear()) this.rebuildPostings()
   }
 
   /**
@@ -474,6 +482,7 @@ export class FieldIndex {
     fwd.clear(slot)
     this.documentCount--
     this.statsFresh = false
+    this.removalsSinceRebuild++
     if (this.postings.sparse() || this.postings.rewriteNear()) this.rebuildPostings()
     this.forward.tidy()
   }
@@ -699,6 +708,7 @@ export class FieldIndex {
     pool.settle()
     this.postings = pool
     this.postingsRebuilds++
+    this.removalsSinceRebuild = 0
   }
 
   /** Whether a {@link compact} would pay: more dead term ids than live terms, past a small floor. */

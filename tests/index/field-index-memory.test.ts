@@ -49,6 +49,19 @@ function postingsSorted(field: FieldIndex, slots: number): boolean {
 }
 
 describe('FieldIndex memory under churn', () => {
+  it('never rebuilds the postings of a field that only grows (they are in slot order already)', () => {
+    const next = random(16)
+    const field = new FieldIndex()
+    for (let slot = 0; slot < 4000; slot++) field.add(slot, document(next, slot % 3 === 0 ? slot : undefined))
+    expect(field.footprint().postingsRebuilds).toBe(0)
+    expect(postingsSorted(field, 4000)).toBe(true)
+    // Nor after a bulk load's trim, growing again one document at a time.
+    field.trim()
+    for (let slot = 4000; slot < 6000; slot++) field.add(slot, document(next, slot))
+    expect(field.footprint().postingsRebuilds).toBe(0)
+    expect(postingsSorted(field, 6000)).toBe(true)
+  })
+
   it('stays within 1.3 times a fresh build after 40 rounds of updates, removals and adds, with identical norms and cosines', () => {
     const next = random(14)
     const churned = new FieldIndex()
