@@ -63,18 +63,13 @@ async function child(o: Options): Promise<void> {
   const ids = samplePositions(0, o.size, o.queries, 'scale-first-query').map((p) => `s${p}`)
   const queriesMs: number[] = []
   for (const [i, id] of ids.entries()) {
-    if (i === 0 && o.profile) {
-      const profile = await cpuProfile(() => {
-        start = performance.now()
-        index.related(id, { k: 10 })
-        queriesMs.push(performance.now() - start)
-      }, 50)
-      printProfileSummary(profile, 25)
-      continue
+    const query = (): void => {
+      start = performance.now()
+      index.related(id, { k: 10 })
+      queriesMs.push(performance.now() - start)
     }
-    start = performance.now()
-    index.related(id, { k: 10 })
-    queriesMs.push(performance.now() - start)
+    if (i === 0 && o.profile) printProfileSummary(await cpuProfile(query, 50), 25)
+    else query()
   }
   const times: ChildTimes = { loadMs, queriesMs }
   console.log(`RESULT ${JSON.stringify(times)}`)

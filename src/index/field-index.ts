@@ -171,8 +171,17 @@ class ListPool {
    */
   rewriteNear(): boolean {
     const used = this.used
-    const growing = used > this.usedAtRewrite + (this.usedAtRewrite >> 2)
-    return !growing && this.end + (used >> 5) >= this.ids.length && this.dead * 16 >= used
+    return !this.growing && this.end + (used >> 5) >= this.ids.length && this.dead * 16 >= used
+  }
+
+  /** Whether the lists hold well over what they held at the last rewrite (a build, not churn). */
+  private get growing(): boolean {
+    return this.used > this.usedAtRewrite + (this.usedAtRewrite >> 2)
+  }
+
+  /** The room a rewrite gives a list of `length` entries: its length plus its slack. */
+  roomFor(length: number): number {
+    return this.slackShift === undefined ? length : length + (length >> this.slackShift)
   }
 
   /** Marks the current contents as rewritten (a pool filled at its final size by its owner). */
@@ -189,9 +198,8 @@ class ListPool {
     // rewrite only when half is dead, with room to grow: rewriting every eighth would copy the
     // pool many times over during a bulk load. Otherwise grow the arrays by half.
     const used = this.used
-    const growing = used > this.usedAtRewrite + (this.usedAtRewrite >> 2)
     const dead = this.dead
-    if (growing) {
+    if (this.growing) {
       // Lists keep their room: the ones that grew will grow again.
       if (dead * 2 >= used) this.rewrite(room, used >> 1, true)
     } else if (dead * 16 >= used) this.rewrite(room, used >> 3, false)
@@ -208,7 +216,6 @@ class ListPool {
    * plus `tail` free at the end.
    */
   private rewrite(room: number, tail: number, keepRoom: boolean): void {
-    const shift = this.slackShift
     let end = 0
     for (let list = 0; list < this.start.length; list++) {
       if ((this.capacity[list] as number) === 0) continue
@@ -216,8 +223,7 @@ class ListPool {
         end += this.capacity[list] as number
         continue
       }
-      const len = this.length[list] as number
-      const keep = shift === undefined ? len : len + (len >> shift)
+      const keep = this.roomFor(this.length[list] as number)
       // A list emptied by removals keeps no room (the next push places it anew).
       this.capacity[list] = keep
       end += keep
@@ -687,17 +693,15 @@ export class FieldIndex {
   private rebuildPostings(): void {
     const v = this.terms.length
     const used = this.postings.used
+    const old = this.postings
     let total = 0
-    for (let t = 0; t < v; t++) {
-      const df = this.df[t] as number
-      if (df > 0) total += df + (df >> POSTINGS_SLACK)
-    }
+    for (let t = 0; t < v; t++) total += old.roomFor(this.df[t] as number)
     // At least 1,024 entries, like a new pool: a small field is not rewritten on every add.
     const pool = new ListPool(Math.max(1024, total + (used >> 3) + (used >> 5)), false, POSTINGS_SLACK)
     pool.ensureList(Math.max(0, v - 1))
     for (let t = 0; t < v; t++) {
       const df = this.df[t] as number
-      if (df > 0) pool.place(t, df + (df >> POSTINGS_SLACK))
+      if (df > 0) pool.place(t, pool.roomFor(df))
     }
     const f = this.forward
     for (let slot = 0; slot < this.slotCount; slot++) {

@@ -326,7 +326,7 @@ export class WitnessMemory {
   private reserve(capacity: number): void {
     if (this.tau.length >= capacity) return
     const size = Math.max(capacity, this.tau.length * 2, 64)
-    const grow = <T extends Int32Array | Float64Array>(old: T, make: (n: number) => T, fill: number, per = 1): T => {
+    const grow = <T extends Int32Array | Float64Array | Uint8Array>(old: T, make: (n: number) => T, fill: number, per = 1): T => {
       const next = make(size * per)
       next.fill(fill)
       next.set(old)
@@ -336,9 +336,7 @@ export class WitnessMemory {
     this.tau = grow(this.tau, (n) => new Float64Array(n), 0)
     this.selfCosine = grow(this.selfCosine, (n) => new Float64Array(n), 0)
     this.pairCosine = grow(this.pairCosine, (n) => new Float64Array(n), 0)
-    const weak = new Uint8Array(size)
-    weak.set(this.weak)
-    this.weak = weak
+    this.weak = grow(this.weak, (n) => new Uint8Array(n), 0)
     this.epoch = grow(this.epoch, (n) => new Int32Array(n), -1)
     this.changedAt = grow(this.changedAt, (n) => new Int32Array(n), 0)
     this.markedAt = grow(this.markedAt, (n) => new Int32Array(n), 0, MARK_LEVELS)

@@ -26,10 +26,7 @@ export interface SignalScore {
  */
 export const INACTIVE_SIGNAL: SignalScore = Object.freeze({ value: 0, weight: 0, contribution: 0 })
 
-/**
- * Results that crossed a thread boundary (structured clones) share the inactive signal again, so
- * a pool's lists are the same values, and the same size, as the index's.
- */
+/** Makes results that crossed a thread boundary (structured clones) share the inactive signal again. */
 export function shareInactiveSignals(results: RelatedResult[]): RelatedResult[] {
   for (const r of results) {
     const signals = r.signals as unknown as Record<string, SignalScore>

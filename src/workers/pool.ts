@@ -137,7 +137,13 @@ export class PoolThread {
       this.pending.delete(reply.seq)
       if (this.pending.size === 0) worker.unref()
       if (reply.type === 'error') waiting.reject(fromWorkerError(reply.error))
-      else waiting.resolve(reply)
+      else {
+        // Structured clones arrive as new objects: results share the inactive signal again, so
+        // a pool's lists are the same values, and the same size, as the index's.
+        if (reply.type === 'result') shareInactiveSignals(reply.results)
+        else if (reply.type === 'batch') for (const list of reply.lists) shareInactiveSignals(list)
+        waiting.resolve(reply)
+      }
     })
     worker.on('error', (error) => this.fail(error))
     worker.on('exit', (code) => this.fail(new Error(`related-articles worker thread exited with code ${code}`)))
@@ -223,7 +229,7 @@ export class RelatedPool {
    */
   async related(id: string, options: RelatedOptions = {}): Promise<RelatedResult[]> {
     const reply = await this.send((seq) => ({ seq, op: 'related', id, options: sendable(options) }))
-    return shareInactiveSignals((reply as Extract<WorkerReply, { type: 'result' }>).results)
+    return (reply as Extract<WorkerReply, { type: 'result' }>).results
   }
 
   /**
@@ -237,7 +243,7 @@ export class RelatedPool {
    */
   async relatedTo(draft: Draft, options: RelatedOptions = {}): Promise<RelatedResult[]> {
     const reply = await this.send((seq) => ({ seq, op: 'relatedTo', draft, options: sendable(options) }))
-    return shareInactiveSignals((reply as Extract<WorkerReply, { type: 'result' }>).results)
+    return (reply as Extract<WorkerReply, { type: 'result' }>).results
   }
 
   /**
@@ -291,7 +297,7 @@ export class RelatedPool {
       for (let i = 0; i < chunk.length; i++) {
         done++
         onProgress?.({ done, total: ids.length })
-        yield [chunk[i] as string, shareInactiveSignals(lists[i] as RelatedResult[])]
+        yield [chunk[i] as string, lists[i] as RelatedResult[]]
       }
     }
   }
