@@ -47,7 +47,7 @@ class ListPool {
   ids: Int32Array
   values: Float32Array
   /** A third parallel array (the display form of each forward-list entry), when the pool has one. */
-  aux: Int32Array | Uint16Array | undefined
+  aux: FormCodes | undefined
   start = new Int32Array(64)
   length = new Int32Array(64)
   capacity = new Int32Array(64)
@@ -65,7 +65,7 @@ class ListPool {
   constructor(initial = 1024, withAux = false, slackShift?: number) {
     this.ids = new Int32Array(initial)
     this.values = new Float32Array(initial)
-    if (withAux) this.aux = new Uint16Array(initial)
+    if (withAux) this.aux = new Uint8Array(initial)
     this.slackShift = slackShift
   }
 
@@ -252,7 +252,7 @@ class ListPool {
   private compact(size: number): void {
     const ids = new Int32Array(size)
     const values = new Float32Array(size)
-    const aux = this.aux === undefined ? undefined : new (this.aux.constructor as new (n: number) => Int32Array | Uint16Array)(size)
+    const aux = this.aux === undefined ? undefined : new (this.aux.constructor as new (n: number) => FormCodes)(size)
     let end = 0
     for (let list = 0; list < this.start.length; list++) {
       const room = this.capacity[list] as number
@@ -261,7 +261,7 @@ class ListPool {
       const len = this.length[list] as number
       ids.set(this.ids.subarray(from, from + len), end)
       values.set(this.values.subarray(from, from + len), end)
-      aux?.set((this.aux as Int32Array | Uint16Array).subarray(from, from + len), end)
+      aux?.set((this.aux as FormCodes).subarray(from, from + len), end)
       this.start[list] = end
       end += room
     }
@@ -282,12 +282,12 @@ function grownSize(current: number, needed: number): number {
  * The array cut to `size` entries (at least 64) in a buffer of its own, when it is longer:
  * arrays grown by doubling are up to twice what they hold. Later growth doubles from there.
  */
-function fit<T extends Int32Array | Int16Array | Uint16Array | Float64Array>(array: T, size: number): T {
+function fit<T extends Int32Array | Int16Array | Uint16Array | Uint8Array | Float64Array>(array: T, size: number): T {
   const keep = Math.max(64, size)
   return array.length > keep ? (array.slice(0, keep) as T) : array
 }
 
-function grow<T extends Int32Array | Uint16Array | Float32Array | Float64Array>(array: T, size: number): T {
+function grow<T extends FormCodes | Float32Array | Float64Array>(array: T, size: number): T {
   const grown = new (array.constructor as new (n: number) => T)(size)
   grown.set(array)
   return grown
@@ -307,14 +307,22 @@ export interface FlatLists {
   forms?: readonly string[]
 }
 
-/** A forward-list entry with no display form, while entries hold numbers within the term (Uint16). */
-const NO_FORM = 0xffff
-/** Forms one term may have before entries switch to form ids (lowered by tests to reach that path). */
-let narrowForms = NO_FORM
+/**
+ * What a forward-list entry records for its display form: a number within the term in 1 byte,
+ * in 2 bytes once a term has more than 254 spellings at once, the form id in 4 past 65,534.
+ */
+type FormCodes = Uint8Array | Uint16Array | Int32Array
+/** An entry with no display form, while entries hold numbers within the term: all ones at that width (what −1 stores). */
+const NO_FORM_1 = 0xff
+const NO_FORM_2 = 0xffff
+/** Forms one term may have in 1-byte and in 2-byte entries (lowered by tests to reach the wider paths). */
+let oneByteForms = NO_FORM_1
+let twoByteForms = NO_FORM_2
 
-/** Sets how many forms of one term fit in 2-byte entries (tests only; at most 65,535). @internal */
-export function setNarrowFormLimit(forms: number): void {
-  narrowForms = Math.min(NO_FORM, forms)
+/** Sets how many forms of one term fit in 1-byte and in 2-byte entries (tests only; at most 255 and 65,535). @internal */
+export function setNarrowFormLimits(oneByte: number, twoBytes: number): void {
+  oneByteForms = Math.min(NO_FORM_1, oneByte)
+  twoByteForms = Math.min(NO_FORM_2, twoBytes)
 }
 
 /** What {@link FieldIndex.footprint} reports: bytes of typed arrays, and lengths of plain arrays. @internal */
@@ -385,11 +393,13 @@ export class FieldIndex {
   private formCount: Int32Array = new Int32Array(64)
   /**
    * Each form's number among its term's forms (the smallest free one when it was created). A
-   * forward-list entry records that number in 2 bytes rather than the form id in 4; a term with
-   * more than 65,534 spellings at once switches the field to form ids ({@link wideForms}).
+   * forward-list entry records that number in 1 byte (2 once a term has more than 254
+   * spellings at once) rather than the form id in 4; a term with more than 65,534 switches the
+   * field to form ids ({@link wideForms}). Terms have a handful of spellings: at most 16 in the
+   * 100,000-article scaling corpus.
    */
   private formLocal: Uint16Array = new Uint16Array(64)
-  /** Whether forward-list entries hold form ids (Int32) instead of numbers within the term (Uint16). */
+  /** Whether forward-list entries hold form ids (Int32) instead of numbers within the term (Uint8 or Uint16). */
   private wideForms = false
   /** Next form of the same term (a linked list per term), −1 at the end. */
   private formNext: Int32Array = new Int32Array(64)
@@ -475,7 +485,7 @@ export class FieldIndex {
     const fwd = this.forward
     const from = fwd.start[slot] as number
     const len = fwd.length[slot] as number
-    const aux = fwd.aux as Int32Array | Uint16Array
+    const aux = fwd.aux as FormCodes
     for (let i = from; i < from + len; i++) {
       const t = fwd.ids[i] as number
       const form = this.formOfEntry(t, aux[i] as number)
@@ -506,7 +516,7 @@ export class FieldIndex {
     if (slot >= this.slotCount) return []
     const from = this.forward.start[slot] as number
     const to = from + (this.forward.length[slot] as number)
-    const aux = this.forward.aux as Int32Array | Uint16Array
+    const aux = this.forward.aux as FormCodes
     const out: Array<string | undefined> = []
     for (let i = from; i < to; i++) {
       const form = this.formOfEntry(this.forward.ids[i] as number, aux[i] as number)
@@ -735,7 +745,7 @@ export class FieldIndex {
     const formIds = new Int32Array(total)
     // Form ids are dense already; formText is the table (freed entries are never referenced).
     const forms = this.formText.map((f) => f ?? '')
-    const aux = this.forward.aux as Int32Array | Uint16Array
+    const aux = this.forward.aux as FormCodes
     let at = 0
     for (let i = 0; i < order.length; i++) {
       const slot = order[i] as number
@@ -878,8 +888,12 @@ export class FieldIndex {
       }
       let local = 0
       while (used[local] === 1) local++
-      if (local < narrowForms) this.formLocal[f] = local
-      else this.widenForms()
+      const twoBytes = this.forward.aux instanceof Uint16Array
+      if (local < (twoBytes ? twoByteForms : oneByteForms)) this.formLocal[f] = local
+      else if (!twoBytes && local < twoByteForms) {
+        this.formLocal[f] = local
+        this.widenToTwoBytes()
+      } else this.widenForms()
     }
     this.formCount[f] = 0
     this.formNext[f] = this.firstForm[t] as number
@@ -896,15 +910,24 @@ export class FieldIndex {
   /** The form id an entry of term `t` records with `code`, or −1: none. */
   private formOfEntry(t: number, code: number): number {
     if (this.wideForms) return code
-    if (code === NO_FORM) return -1
+    if (code === (this.forward.aux instanceof Uint8Array ? NO_FORM_1 : NO_FORM_2)) return -1
     for (let f = this.firstForm[t] as number; f >= 0; f = this.formNext[f] as number) if (this.formLocal[f] === code) return f
     return -1
+  }
+
+  /** Switches forward-list entries from 1-byte to 2-byte numbers within the term (a term has more than 254 forms). */
+  private widenToTwoBytes(): void {
+    const fwd = this.forward
+    const narrow = fwd.aux as Uint8Array
+    const wider = new Uint16Array(narrow.length)
+    for (let i = 0; i < narrow.length; i++) wider[i] = narrow[i] === NO_FORM_1 ? NO_FORM_2 : (narrow[i] as number)
+    fwd.aux = wider
   }
 
   /** Switches forward-list entries from numbers within the term to form ids (a term has too many forms). */
   private widenForms(): void {
     const fwd = this.forward
-    const narrow = fwd.aux as Uint16Array
+    const narrow = fwd.aux as Uint8Array | Uint16Array
     const wide = new Int32Array(narrow.length)
     for (let list = 0; list < fwd.start.length; list++) {
       const from = fwd.start[list] as number

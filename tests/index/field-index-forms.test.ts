@@ -1,8 +1,8 @@
 import fc from 'fast-check'
 import { afterEach, describe, expect, it } from 'vitest'
-import { FieldIndex, setNarrowFormLimit } from '../../src/index/field-index.js'
+import { FieldIndex, setNarrowFormLimits } from '../../src/index/field-index.js'
 
-afterEach(() => setNarrowFormLimit(0xffff))
+afterEach(() => setNarrowFormLimits(0xff, 0xffff))
 
 /** One document: term → form it writes the term in. */
 type Doc = Array<[term: string, form: string]>
@@ -55,18 +55,33 @@ describe('display forms kept per forward-list entry', () => {
     )
   })
 
-  it.each([0xffff, 3])('with %i forms a term in 2-byte entries (4-byte form ids past it), stay exact', (limit) => {
-    setNarrowFormLimit(limit)
+  // 40 spellings of one term: 1-byte entries hold them; with the 1-byte limit lowered to 3,
+  // 2-byte ones do; with both lowered, form ids do.
+  it.each([
+    [0xff, 0xffff, Uint8Array],
+    [0xff, 3, Uint8Array],
+    [3, 0xffff, Uint16Array],
+    [3, 3, Int32Array],
+  ])('with %i forms a term in 1-byte entries and %i in 2-byte ones (4-byte form ids past them), stay exact', (oneByte, twoBytes, width) => {
+    setNarrowFormLimits(oneByte, twoBytes)
     const n = 400
     const docs: Doc[] = Array.from({ length: n }, (_, i) => [
       ['oil', `oil${(i % 40).toString(36)}`],
       ['bank', i % 3 === 0 ? 'Bank' : 'banks'],
     ])
-    const field = build(docs, docs.map((_, i) => i))
+    const field = new FieldIndex()
+    // The first document also has a term with no display form: an entry that must stay formless
+    // through every widening.
+    field.add(0, new Map([['oil', 1], ['bank', 1], ['fed', 1]]), new Map(docs[0]))
+    for (let slot = 1; slot < n; slot++) field.add(slot, new Map((docs[slot] as Doc).map(([t]) => [t, 1])), new Map(docs[slot]))
     // 40 spellings, 10 documents each: the shortest, then the first in code-unit order.
     expect(displays(field, ['oil', 'bank'])).toEqual(['oil0', 'banks'])
-    expect((field as unknown as { wideForms: boolean }).wideForms).toBe(limit < 40)
+    expect((field as unknown as { wideForms: boolean }).wideForms).toBe(width === Int32Array)
+    expect((field as unknown as { forward: { aux: unknown } }).forward.aux).toBeInstanceOf(width)
     expect(formsOf(field, 399)).toEqual(new Map([['oil', 'oil' + (399 % 40).toString(36)], ['bank', 'Bank']]))
+    expect(formsOf(field, 0)).toEqual(new Map([['oil', 'oil0'], ['bank', 'Bank'], ['fed', undefined]]))
+    field.remove(0)
+    field.add(0, new Map([['oil', 1], ['bank', 1]]), new Map(docs[0]))
     const kept: Array<Doc | undefined> = [...docs]
     for (let slot = 0; slot < n; slot += 40) {
       field.remove(slot)
@@ -78,8 +93,9 @@ describe('display forms kept per forward-list entry', () => {
     kept.forEach((d, slot) => {
       if (d !== undefined) expect(formsOf(field, slot)).toEqual(formsOf(fresh, slot))
     })
-    // Compaction renumbers terms and forms and goes back to 2-byte entries where they fit.
+    // Compaction renumbers terms and forms, into entries as narrow as the spellings allow.
     field.compact(Int32Array.from(kept.flatMap((d, slot) => (d === undefined ? [] : [slot]))))
     expect(displays(field, ['oil', 'bank'])).toEqual(['oil1', 'banks'])
+    expect((field as unknown as { forward: { aux: unknown } }).forward.aux).toBeInstanceOf(width)
   })
 })
