@@ -8,23 +8,30 @@ import type { RelatedResult } from '../../src/ranking/result.js'
 // exactly, and with its text cutoff as with the per-slot bound it replaced; More-Like-This-style
 // pruning (80 candidate terms, the earlier default) changes no top-10 list against the
 // exhaustive scorer (the claim in DESIGN.md).
-const DATASETS = ['allsides-stories-2021', 'reuters21578-modapte']
+// GVA is dated (time on by default): the exact paths are held to each other there too. Pruning
+// at 80 candidate terms is an approximation that leaves time out when it shortlists, and on GVA
+// it changes some top-10 lists (DESIGN.md, "Candidates and when pruning can miss an article"): compared on the undated sets only.
+const DATASETS: ReadonlyArray<[name: string, comparePruned: boolean]> = [
+  ['allsides-stories-2021', true],
+  ['reuters21578-modapte', true],
+  ['gva-incidents-dev', false],
+]
 
 function sameTop(fast: RelatedResult[], exact: RelatedResult[]): boolean {
   // Scores may differ in the last bits (terms are summed in another order), never more.
   return fast.length === exact.length && fast.every((r, i) => r.id === exact[i]!.id && Math.abs(r.score - exact[i]!.score) < 1e-12)
 }
 
-for (const name of DATASETS) {
+for (const [name, comparePruned] of DATASETS) {
   const present = datasetDir(name).present
   if (!present) console.warn(`Skipping engine checks on ${name}: dataset not found (set RELATED_ARTICLES_DATA).`)
   describe.skipIf(!present)(`query engine on ${name}`, () => {
-    it('gives the same top 10 on the one-scan and general paths, and with candidate pruning as without, for every query', async () => {
+    it(`gives the same top 10 on the one-scan and general paths${comparePruned ? ', and with candidate pruning as without,' : ''} for every query`, async () => {
       const dataset = (await loadDataset(name)).dataset!
       const index = new RelatedIndex()
       index.addAll(dataset.articles)
       const pruned = new RelatedIndex({ candidateTerms: 80 })
-      pruned.addAll(dataset.articles)
+      if (comparePruned) pruned.addAll(dataset.articles)
       const { engine } = internalsOf(index)
       const differing: string[] = []
       for (const [i, id] of dataset.queries.entries()) {
@@ -49,6 +56,7 @@ for (const name of DATASETS) {
           engine.pruning = true
           if (JSON.stringify(cut) !== JSON.stringify(full)) differing.push(`${id}: with entities, content cutoff ${cut.map((r) => r.id).join(',')} vs every slot ${full.map((r) => r.id).join(',')}`)
         }
+        if (!comparePruned) continue
         const fast = pruned.related(id, { k: 10 })
         const exact = pruned.relatedExhaustive(id, { k: 10 })
         if (!sameTop(fast, exact)) differing.push(`${id}: pruned ${fast.map((r) => r.id).join(',')} vs exhaustive ${exact.map((r) => r.id).join(',')}`)
