@@ -456,6 +456,14 @@ export class FieldIndex {
       if (!(tf > 0)) continue
       entries.push([this.intern(term), tf, display?.get(term)])
     }
+    // An empty document past every stored list only counts (for idf): a field no article uses,
+    // tags in an untagged archive, keeps no per-slot list head, norm or exponent (22 bytes an
+    // article). Readers treat slots past `slotCount` as empty.
+    if (entries.length === 0 && slot >= this.slotCount) {
+      this.documentCount++
+      this.statsFresh = false
+      return
+    }
     entries.sort((a, b) => a[0] - b[0])
     const fwd = this.forward
     fwd.ensureList(slot)
@@ -481,7 +489,12 @@ export class FieldIndex {
    * is forgotten (its id, its postings room and its display forms are freed for reuse).
    */
   remove(slot: number): void {
-    if (slot >= this.slotCount) return
+    if (slot >= this.slotCount) {
+      // An empty document stored without a list (see `add`).
+      this.documentCount--
+      this.statsFresh = false
+      return
+    }
     const fwd = this.forward
     const from = fwd.start[slot] as number
     const len = fwd.length[slot] as number
@@ -594,6 +607,7 @@ export class FieldIndex {
    * depend on the order of the document's term ids.
    */
   dotDense(slot: number, dense: Float64Array, idf: Float64Array): number {
+    if (slot >= this.slotCount) return 0
     const f = this.forward
     const from = f.start[slot] as number
     const to = from + (f.length[slot] as number)
@@ -609,6 +623,7 @@ export class FieldIndex {
 
   /** Exact cosine similarity of two stored documents (the dot product summed order-free, as the norms). */
   cosine(a: number, b: number): number {
+    if (a >= this.slotCount || b >= this.slotCount) return 0
     this.refresh()
     const na = this.norms[a] as number
     const nb = this.norms[b] as number
@@ -670,10 +685,13 @@ export class FieldIndex {
     this.wideForms = false
     this.postings.ensureList(Math.max(0, live - 1))
     for (let t = 0; t < live; t++) this.postings.place(t, df[t] as number)
-    this.forward.ensureList(Math.max(0, n - 1))
+    // Empty documents after the last non-empty one keep no list (as `add` leaves them).
+    let listed = n
+    while (listed > 0 && (lengths[listed - 1] as number) === 0) listed--
+    this.forward.ensureList(Math.max(0, listed - 1))
     let at = 0
-    this.tfExponent = new Int16Array(Math.max(64, n))
-    for (let slot = 0; slot < n; slot++) {
+    this.tfExponent = new Int16Array(Math.max(64, listed))
+    for (let slot = 0; slot < listed; slot++) {
       const length = lengths[slot] as number
       this.forward.place(slot, length)
       let maxTf = 0
@@ -687,7 +705,7 @@ export class FieldIndex {
       }
       this.setTfExponent(slot, maxTf)
     }
-    this.slotCount = n
+    this.slotCount = listed
     this.documentCount = n
     this.statsFresh = false
   }

@@ -144,9 +144,9 @@ export class QueryEngine {
     this.accumulateText(text, 0, selected)
     // A signal with no weight can neither score nor usefully select a candidate: skip its postings.
     this.entitiesUsed = active.entities > 0
-    if (this.entitiesUsed) this.accumulateField(this.store.entities, profile.entities, this.accEntities)
+    if (this.entitiesUsed) this.accumulateField(this.store.entities, profile.entities, (this.accEntities = this.inUse(this.accEntities)))
     this.tagsUsed = active.tags > 0
-    if (this.tagsUsed) this.accumulateField(this.store.tags, profile.tags, this.accTags)
+    if (this.tagsUsed) this.accumulateField(this.store.tags, profile.tags, (this.accTags = this.inUse(this.accTags)))
     const filtered = hasFilters(q)
     // The common case (no candidate-term pruning): candidates come straight from one scan of the
     // accumulators, which are cleared wholesale afterwards, with no touched list at all. Tagged
@@ -386,10 +386,12 @@ export class QueryEngine {
    */
   private gatherTouched(): void {
     const { accText, accEntities, accTags, seen, touched } = this
+    const withEntities = this.entitiesUsed
+    const withTags = this.tagsUsed
     let count = this.touchedCount
     const capacity = this.store.capacity
     for (let d = 0; d < capacity; d++) {
-      if (seen[d] === 0 && ((accText[d] as number) !== 0 || (accEntities[d] as number) !== 0 || (accTags[d] as number) !== 0)) {
+      if (seen[d] === 0 && ((accText[d] as number) !== 0 || (withEntities && (accEntities[d] as number) !== 0) || (withTags && (accTags[d] as number) !== 0))) {
         seen[d] = 1
         touched[count++] = d
       }
@@ -518,7 +520,7 @@ export class QueryEngine {
     const time = timeCloseness(profile.time, store.timeAt(slot), q.olderHalfLifeDays, q.newerHalfLifeDays, q.timeDecay)
     const embedding = active.embedding > 0 ? this.embeddingValue(profile, slot) : NaN
     const text = ratio(this.accText[slot] as number, this.textNorms[slot] as number)
-    const entities = ratio(this.accEntities[slot] as number, this.entityNorms[slot] as number)
+    const entities = this.entitiesUsed ? ratio(this.accEntities[slot] as number, this.entityNorms[slot] as number) : 0
     const contentWeight = active.text + active.entities
     const share = pairContextShare(active, text, entities, q.contextGate)
     const tagWeight = active.tags > 0 && (this.tagNorms[slot] as number) > 0 ? active.tags * share : 0
@@ -529,7 +531,7 @@ export class QueryEngine {
       score: this.scores[slot] as number,
       text,
       entities,
-      tags: ratio(this.accTags[slot] as number, this.tagNorms[slot] as number),
+      tags: this.tagsUsed ? ratio(this.accTags[slot] as number, this.tagNorms[slot] as number) : 0,
       time,
       embedding,
       tagWeight,
@@ -725,8 +727,8 @@ export class QueryEngine {
     for (let i = 0; i < this.touchedCount; i++) {
       const d = touched[i] as number
       accText[d] = 0
-      accEntities[d] = 0
-      accTags[d] = 0
+      if (this.entitiesUsed) accEntities[d] = 0
+      if (this.tagsUsed) accTags[d] = 0
       seen[d] = 0
     }
     this.touchedCount = 0
@@ -746,14 +748,24 @@ export class QueryEngine {
     for (const scratch of [this.accText, this.accEntities, this.accTags, this.seen, this.scores, this.touched, this.pool, this.top, this.shortlist]) scratch.fill(0)
   }
 
+  /**
+   * The entity or tag accumulator at the scratch's size, allocated on the first query that
+   * weights the signal: with entities at 0 (the default) and an untagged archive, neither is
+   * ever needed, and each costs 8 bytes a slot. Between queries they hold zeros, as a new one does.
+   */
+  private inUse(acc: Float64Array<ArrayBuffer>): Float64Array<ArrayBuffer> {
+    return acc.length === this.accText.length ? acc : new Float64Array(this.accText.length)
+  }
+
   private reserve(): void {
     const capacity = this.store.capacity
     // Grow by doubling; shrink when the store compacted to far fewer slots (or terms) than these hold.
     if (this.accText.length < capacity || this.accText.length > 4 * Math.max(capacity, 64)) {
       const size = this.accText.length < capacity ? Math.max(capacity, this.accText.length * 2, 64) : Math.max(capacity * 2, 64)
       this.accText = new Float64Array(size)
-      this.accEntities = new Float64Array(size)
-      this.accTags = new Float64Array(size)
+      // The entity and tag sums only once a query has weighted them (see `inUse`).
+      if (this.accEntities.length > 0) this.accEntities = new Float64Array(size)
+      if (this.accTags.length > 0) this.accTags = new Float64Array(size)
       this.seen = new Uint8Array(size)
       this.scores = new Float64Array(size)
       this.touched = new Int32Array(size)

@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { FieldIndex, type FieldFootprint } from '../../src/index/field-index.js'
+import { FieldIndex, smoothedIdf, type FieldFootprint } from '../../src/index/field-index.js'
 import { seededRandom as random } from '../../src/evaluation/random.js'
 
 /**
@@ -190,5 +190,48 @@ describe('FieldIndex memory under churn', () => {
       }),
       { numRuns: 60 },
     )
+  })
+})
+
+describe('FieldIndex with empty documents', () => {
+  // Tags in an untagged archive: every document is empty. They count for idf, but keep no
+  // per-slot list head, norm or exponent past the last non-empty document.
+  it('keeps no per-slot arrays for trailing empty documents, counts them, and reads them as empty', () => {
+    const field = new FieldIndex()
+    for (let slot = 0; slot < 5000; slot++) field.add(slot, new Map())
+    const bytes = (f: FieldIndex): number => f.footprint().forwardBytes + f.footprint().perSlotBytes
+    // Nothing grew: the arrays of a new field (22 bytes a slot would add 110,000).
+    expect(bytes(field)).toBe(bytes(new FieldIndex()))
+    expect(field.size).toBe(5000)
+    expect(field.forwardLength(4999)).toBe(0)
+    expect(field.forwardList(4999).terms.length).toBe(0)
+    expect(field.cosine(1, 2)).toBe(0)
+    expect(field.dotDense(3, new Float64Array(8), new Float64Array(8))).toBe(0)
+    field.remove(10)
+    expect(field.size).toBe(4999)
+    // A term in a later document sees every empty document in its idf, as a field with lists would.
+    field.add(5000, new Map([['oil', 2]]))
+    expect(field.size).toBe(5000)
+    expect(field.idf()[field.termId('oil') as number]).toBe(smoothedIdf(5000, 1))
+    expect(field.documentNorms()[5000]).toBe(2 * smoothedIdf(5000, 1))
+    expect(field.forwardLength(4000)).toBe(0)
+    // Removing an empty document that now has a list (slot 4000 is below the non-empty one).
+    field.remove(4000)
+    expect(field.size).toBe(4999)
+  })
+
+  it('restores trailing empty documents without lists, and keeps their count', () => {
+    const field = new FieldIndex()
+    field.add(0, new Map([['oil', 1]]))
+    field.add(1, new Map([['gas', 3]]))
+    for (let slot = 2; slot < 3000; slot++) field.add(slot, new Map())
+    field.remove(0)
+    field.compact(Int32Array.from({ length: 2999 }, (_, i) => i + 1))
+    expect(field.size).toBe(2999)
+    // Lists for 2,999 slots would add 66,000 bytes to the arrays' fixed minimum (about 12,000).
+    expect(field.footprint().forwardBytes + field.footprint().perSlotBytes).toBeLessThan(20_000)
+    expect(field.forwardList(0).terms.length).toBe(1)
+    expect(field.idf()[field.termId('gas') as number]).toBe(smoothedIdf(2999, 1))
+    expect(field.documentNorms()[0]).toBe(3 * smoothedIdf(2999, 1))
   })
 })

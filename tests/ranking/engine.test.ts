@@ -265,3 +265,37 @@ describe('tagged queries on the one-scan path', () => {
     )
   })
 })
+
+describe('entity and tag sums', () => {
+  // Each is 8 bytes a slot; with entities at 0 (the default) and no tags, no query needs them.
+  it('are allocated by the first query that weights them, and answers stay those of a fresh index', () => {
+    const untagged: Article[] = NEWS.map(({ tags: _tags, ...article }) => article)
+    const index = new RelatedIndex()
+    index.addAll(untagged)
+    const engine = internalsOf(index).engine as unknown as { accEntities: Float64Array; accTags: Float64Array }
+    const plain = index.related('ukr-talks-1', { k: 5 })
+    expect([engine.accEntities.length, engine.accTags.length]).toEqual([0, 0])
+    expect(plain.length).toBe(5)
+    expect(plain.every((r) => r.signals.entities.value === 0 && r.signals.tags.value === 0 && r.score > 0)).toBe(true)
+    const entityOptions: RelatedOptions = { k: 5, weights: { entities: 0.5 } }
+    const withEntities = index.related('ukr-talks-1', entityOptions)
+    expect(engine.accEntities.length).toBeGreaterThanOrEqual(untagged.length)
+    expect(engine.accTags.length).toBe(0)
+    const fresh = new RelatedIndex()
+    fresh.addAll(untagged)
+    expect(withEntities).toEqual(fresh.related('ukr-talks-1', entityOptions))
+    expect(withEntities.some((r) => r.signals.entities.value > 0)).toBe(true)
+    // The sums are zero again after each query: the default query answers as before.
+    expect(index.related('ukr-talks-1', { k: 5 })).toEqual(plain)
+    expect(generalPath(index, () => index.related('ukr-talks-1', entityOptions))).toEqual(withEntities)
+
+    // A tagged archive weights tags by default.
+    const tagged = new RelatedIndex()
+    tagged.addAll(NEWS)
+    const taggedEngine = internalsOf(tagged).engine as unknown as { accEntities: Float64Array; accTags: Float64Array }
+    const results = tagged.related('ukr-talks-1', { k: 5 })
+    expect(taggedEngine.accTags.length).toBeGreaterThanOrEqual(NEWS.length)
+    expect(taggedEngine.accEntities.length).toBe(0)
+    expect(results.some((r) => r.signals.tags.value > 0)).toBe(true)
+  })
+})
