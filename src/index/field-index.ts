@@ -767,8 +767,9 @@ export class FieldIndex {
     let at = 0
     for (let i = 0; i < order.length; i++) {
       const slot = order[i] as number
-      const from = this.forward.start[slot] as number
-      const length = this.forward.length[slot] as number
+      // A slot past `slotCount` holds an empty document with no list (see `add`).
+      const length = this.forwardLength(slot)
+      const from = length > 0 ? (this.forward.start[slot] as number) : 0
       lengths[i] = length
       ids.set(this.forward.ids.subarray(from, from + length), at)
       tfs.set(this.forward.values.subarray(from, from + length), at)
