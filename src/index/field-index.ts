@@ -309,7 +309,7 @@ export interface FlatLists {
 
 /**
  * What a forward-list entry records for its display form: a number within the term in 1 byte,
- * in 2 bytes once a term has more than 254 spellings at once, the form id in 4 past 65,534.
+ * in 2 bytes once a term has more than 255 spellings at once, the form id in 4 past 65,535.
  */
 type FormCodes = Uint8Array | Uint16Array | Int32Array
 /** An entry with no display form, while entries hold numbers within the term: all ones at that width (what −1 stores). */
@@ -393,8 +393,8 @@ export class FieldIndex {
   private formCount: Int32Array = new Int32Array(64)
   /**
    * Each form's number among its term's forms (the smallest free one when it was created). A
-   * forward-list entry records that number in 1 byte (2 once a term has more than 254
-   * spellings at once) rather than the form id in 4; a term with more than 65,534 switches the
+   * forward-list entry records that number in 1 byte (2 once a term has more than 255
+   * spellings at once) rather than the form id in 4; a term with more than 65,535 switches the
    * field to form ids ({@link wideForms}). Terms have a handful of spellings: at most 16 in the
    * 100,000-article scaling corpus.
    */
@@ -490,7 +490,8 @@ export class FieldIndex {
    */
   remove(slot: number): void {
     if (slot >= this.slotCount) {
-      // An empty document stored without a list (see `add`).
+      // An empty document stored without a list (see `add`). Callers remove only slots they
+      // added (the store removes a stored article's slot from every field once).
       this.documentCount--
       this.statsFresh = false
       return
@@ -934,7 +935,7 @@ export class FieldIndex {
     return -1
   }
 
-  /** Switches forward-list entries from 1-byte to 2-byte numbers within the term (a term has more than 254 forms). */
+  /** Switches forward-list entries from 1-byte to 2-byte numbers within the term (a term has more than 255 forms). */
   private widenToTwoBytes(): void {
     const fwd = this.forward
     const narrow = fwd.aux as Uint8Array
