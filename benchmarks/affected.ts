@@ -27,7 +27,7 @@ import type { RankerArticle } from './lib/datasets.js'
 import { projectRoot } from './lib/paths.js'
 import { loadScaleSources, scaleArticles } from './lib/scale-corpus.js'
 import { measureAffectedBy, type AffectedBySummary } from './lib/speed-affected.js'
-import { environment, loadSpeedCorpus, samplePositions, scaleCorpus, timeQueries } from './lib/speed-corpus.js'
+import { environment, loadSpeedCorpus, round, samplePositions, scaleCorpus, timeQueries, timed } from './lib/speed-corpus.js'
 
 const K = 10
 
@@ -123,11 +123,13 @@ async function main(): Promise<void> {
     if (o.prime) {
       // The same batch without priming first (the same lists; `minScore: 0` changes nothing but
       // keeps the batch from priming), so the priming's cost is a ratio within one run.
-      const batch = (options: RelatedAllOptions): number => {
-        const t = performance.now()
-        for (const _entry of index.iterateRelated(options)) void _entry
-        return Math.round((performance.now() - t) / 100) / 10
-      }
+      const batch = (options: RelatedAllOptions): number =>
+        round(
+          timed(() => {
+            for (const _entry of index.iterateRelated(options)) void _entry
+          }).seconds,
+          1,
+        )
       console.log(`[${n}] iterateRelated({ k: ${K} }), then the same with primeAffectedBy: true`)
       unprimedSeconds = batch({ k: K, minScore: 0 })
       primeSeconds = batch({ k: K, primeAffectedBy: true })

@@ -714,21 +714,21 @@ export class QueryEngine {
   }
 
   private clear(text: QueryVector): void {
-    const { touched, accText, accEntities, accTags, seen } = this
+    const { touched, accText, accEntities, accTags, seen, entitiesUsed, tagsUsed } = this
     if (this.wholesale) {
       // A memset of the used range beats scattered writes when most slots were touched.
       const capacity = this.store.capacity
       accText.fill(0, 0, capacity)
-      if (this.entitiesUsed) accEntities.fill(0, 0, capacity)
-      if (this.tagsUsed) this.accTags.fill(0, 0, capacity)
+      if (entitiesUsed) accEntities.fill(0, 0, capacity)
+      if (tagsUsed) accTags.fill(0, 0, capacity)
       this.wholesale = false
     }
     this.shortlistLimit = 0
     for (let i = 0; i < this.touchedCount; i++) {
       const d = touched[i] as number
       accText[d] = 0
-      if (this.entitiesUsed) accEntities[d] = 0
-      if (this.tagsUsed) accTags[d] = 0
+      if (entitiesUsed) accEntities[d] = 0
+      if (tagsUsed) accTags[d] = 0
       seen[d] = 0
     }
     this.touchedCount = 0
@@ -763,9 +763,9 @@ export class QueryEngine {
     if (this.accText.length < capacity || this.accText.length > 4 * Math.max(capacity, 64)) {
       const size = this.accText.length < capacity ? Math.max(capacity, this.accText.length * 2, 64) : Math.max(capacity * 2, 64)
       this.accText = new Float64Array(size)
-      // The entity and tag sums only once a query has weighted them (see `inUse`).
-      if (this.accEntities.length > 0) this.accEntities = new Float64Array(size)
-      if (this.accTags.length > 0) this.accTags = new Float64Array(size)
+      // The entity and tag sums are sized by `inUse`, on the next query that weights them.
+      this.accEntities = new Float64Array(0)
+      this.accTags = new Float64Array(0)
       this.seen = new Uint8Array(size)
       this.scores = new Float64Array(size)
       this.touched = new Int32Array(size)
