@@ -112,7 +112,7 @@ export class WitnessMemory {
     const { changedAt, seen, call } = this
     const capacity = store.capacity
     for (let s = 0; s < capacity; s++) {
-      const article = store.articleAt(s)
+      const article = store.storedAt(s)
       if (article !== seen[s]) {
         // A slot that held an article lost it (removed, replaced or updated).
         if (seen[s] !== undefined) this.replacedAt = call

@@ -1,6 +1,7 @@
 import type { FieldIndex } from '../index/field-index.js'
 import { clamp01, smoothedIdf } from '../index/field-index.js'
 import { l2Norm } from '../index/embeddings.js'
+import type { Article } from '../article.js'
 import type { ArticleFeatures, ArticleStore } from '../index/store.js'
 import { embeddingSimilarity } from './embedding-similarity.js'
 import type { ResolvedIndexOptions, ResolvedQueryOptions, SignalWeights } from './options.js'
@@ -584,11 +585,11 @@ export class QueryEngine {
       if (q.before !== undefined && time > q.before) return false
       if (q.pastOnly && time > (Number.isNaN(profile.time) ? q.now : profile.time)) return false
     }
-    const article = store.articleAt(slot)
+    const article = store.storedAt(slot)
     if (article === undefined) return false
     if (q.includeSections !== undefined && (article.section === undefined || !q.includeSections.has(article.section))) return false
     if (q.excludeSections !== undefined && article.section !== undefined && q.excludeSections.has(article.section)) return false
-    if (q.filter !== undefined && q.filter(article) !== true) return false
+    if (q.filter !== undefined && q.filter(store.articleAt(slot) as Article) !== true) return false
     return true
   }
 

@@ -231,8 +231,10 @@ export class RelatedIndex {
   }
 
   /**
-   * The stored article (only its documented fields), or `undefined`. Its `embedding`, when it has
-   * one, is a fresh `Float32Array` copy of the stored values: changing it changes nothing.
+   * The stored article (only its documented fields, frozen, equal to what was added), or
+   * `undefined`. Not always the same object from call to call: the index may keep an article in a
+   * smaller form and write it out again. Its `embedding`, when it has one, is a fresh
+   * `Float32Array` copy of the stored values: changing it changes nothing.
    */
   get(id: string): Article | undefined {
     if (typeof id !== 'string') return undefined
@@ -827,7 +829,7 @@ export class RelatedIndex {
     }
     const { article, time } = limitArticleLength(valid, this.resolved.maxArticleLength, this.resolved.oversized)
     const slot = this.store.slotOf(article.id)
-    const stored = slot === undefined ? undefined : this.store.articleAt(slot)
+    const stored = slot === undefined ? undefined : this.store.storedAt(slot)
     if (slot !== undefined && stored !== undefined && sameAnalysisInput(stored, article)) {
       return { article, time, features: storedFeatures(this.store, slot), embedding }
     }
