@@ -1,6 +1,12 @@
 /**
- * The one wink-nlp instance. Created on first use (building it takes about 50 ms) and shared:
- * the instance and its model are never changed after creation, so sharing is safe.
+ * The wink-nlp instance the analysis reads with. Created on first use (about 50 ms) and replaced by
+ * a fresh one once its lexicon has grown by {@link LEXICON_GROWTH_LIMIT} words: wink adds every
+ * word it has not met (every name, every figure) to the lexicon of its instance's model for good,
+ * so a process that reads news for months, or an analysis thread of a large bulk load, would
+ * otherwise grow without bound. Each instance reads its own copy of the model (`model.core()`), so
+ * dropping one frees its words; and since each document's new words that could change a later
+ * document's split or tags leave the lookup again ({@link forgetNewWords}), an analysis does not
+ * depend on which instance, or which earlier documents, it met.
  */
 import winkNLP, { type WinkMethods } from 'wink-nlp'
 import model from 'wink-eng-lite-web-model'
@@ -12,12 +18,70 @@ import model from 'wink-eng-lite-web-model'
  */
 export const WINK_PIPE: readonly string[] = Object.freeze(['sbd', 'pos'])
 
-let instance: WinkMethods | undefined
+/** Words an instance may add to its lexicon before it is replaced (about 18 MB of them). */
+export const LEXICON_GROWTH_LIMIT = 250_000
 
-/** The shared wink-nlp instance with the {@link WINK_PIPE} pipeline. */
+interface Lexeme {
+  /** Every word by id: the shipped ones, then those the instance met. */
+  list?: unknown[]
+  intrinsicSize?: number
+  /** Word → id: what the tokeniser consults. */
+  hash?: Record<string, number>
+}
+
+/** The part of wink's core model read here: its lexicon. */
+interface CoreLexicon {
+  features?: { lexeme?: Lexeme }
+}
+
+let instance: WinkMethods | undefined
+let core: CoreLexicon | undefined
+let growthLimit = LEXICON_GROWTH_LIMIT
+let instances = 0
+
+/** Words the current instance added to its lexicon (0 when none, or when its model does not say). */
+function lexiconGrowth(): number {
+  const lexeme = core?.features?.lexeme
+  const list = lexeme?.list
+  const shipped = lexeme?.intrinsicSize
+  return Array.isArray(list) && typeof shipped === 'number' ? list.length - shipped : 0
+}
+
+type Loaders = Record<string, () => unknown>
+
+let metaCER: unknown
+
+/**
+ * The model as wink reads it (a null-prototype object of loaders), but keeping the core model it
+ * loads, whose lexicon {@link lexiconGrowth} reads, and loading the custom-entity model once: the
+ * shipped loader re-encodes its JSON on every call (`machines = JSON.stringify(machines)`), so
+ * the twentieth instance of a process would fail with "Invalid string length".
+ */
+function watchedModel(): typeof model {
+  const loaders = model as unknown as Loaders
+  return Object.assign(Object.create(null) as Loaders, loaders, {
+    core: () => (core = loaders.core?.() as CoreLexicon),
+    metaCER: () => (metaCER ??= loaders.metaCER?.()),
+  }) as unknown as typeof model
+}
+
+/** The wink-nlp instance with the {@link WINK_PIPE} pipeline, fresh once the current one's lexicon grew past the limit. */
 export function getWink(): WinkMethods {
-  instance ??= winkNLP(model, [...WINK_PIPE])
+  if (instance !== undefined && lexiconGrowth() <= growthLimit) return instance
+  core = undefined
+  instance = winkNLP(watchedModel(), [...WINK_PIPE])
+  instances++
   return instance
+}
+
+/** How far the current instance's lexicon grew, and how many instances were made. @internal */
+export function winkLexicon(): { growth: number; instances: number } {
+  return { growth: lexiconGrowth(), instances }
+}
+
+/** Test hook: the growth limit (the default when `undefined`). @internal */
+export function setLexiconGrowthLimit(limit: number | undefined): void {
+  growthLimit = limit ?? LEXICON_GROWTH_LIMIT
 }
 
 /** What the analysis reads of one tokenised field, each array indexed by token. */
@@ -40,14 +104,39 @@ export interface TokenArrays {
 export function readTokens(text: string): TokenArrays {
   const nlp = getWink()
   const its = nlp.its
+  const lexicon = core?.features?.lexeme
+  const before = lexicon?.list?.length
   const doc = nlp.readDoc(text)
   const tokens = doc.tokens()
-  return {
+  const read: TokenArrays = {
     values: tokens.out(its.value) as string[],
     normals: tokens.out(its.normal) as string[],
     pos: tokens.out(its.pos) as string[],
     sentences: doc.sentences().out(its.span) as unknown as number[][],
     isStopWord: (i) => tokens.itemAt(i).out(its.stopWordFlag) as unknown as boolean,
     isKnownWord: (word) => !doc.isOOV(word),
+  }
+  if (lexicon !== undefined && before !== undefined) forgetNewWords(lexicon, before)
+  return read
+}
+
+/**
+ * Makes the next documents' analysis independent of this one. wink keeps every word an instance
+ * has met in the lexicon its tokeniser and tagger consult: a word with a period or hyphen stays
+ * whole when it is in the lexicon (after a story that added "U.S", a later "U.S. GRAIN" headline
+ * split as "U.S" and "."), and a word's token type is fixed the first time it is met ("254" met
+ * inside "X.254" was a word, and a later "254" was tagged PROPN instead of NUM). So the words this
+ * document added leave the lookup table again; their entries stay, unreachable, until the instance
+ * is replaced, and the next document meets them as a fresh instance would.
+ */
+/** Words whose split or token type can depend on what was met before: those with a period, hyphen or digit. */
+const SPLIT_OR_TYPED = /[.\-\d]/
+
+function forgetNewWords(lexeme: Lexeme, from: number): void {
+  const { list, hash } = lexeme
+  if (list === undefined || hash === undefined) return
+  for (let i = from; i < list.length; i++) {
+    const word = list[i]
+    if (typeof word === 'string' && SPLIT_OR_TYPED.test(word) && hash[word] === i) delete hash[word]
   }
 }
