@@ -68,8 +68,14 @@ function watchedModel(): typeof model {
 /** The wink-nlp instance with the {@link WINK_PIPE} pipeline, fresh once the current one's lexicon grew past the limit. */
 export function getWink(): WinkMethods {
   if (instance !== undefined && lexiconGrowth() <= growthLimit) return instance
-  core = undefined
-  instance = winkNLP(watchedModel(), [...WINK_PIPE])
+  const kept = core
+  try {
+    instance = winkNLP(watchedModel(), [...WINK_PIPE])
+  } catch (error) {
+    // The instance in use, if any, stays, with the lexicon it reads.
+    core = kept
+    throw error
+  }
   instances++
   return instance
 }
@@ -106,19 +112,28 @@ export function readTokens(text: string): TokenArrays {
   const its = nlp.its
   const lexicon = core?.features?.lexeme
   const before = lexicon?.list?.length
-  const doc = nlp.readDoc(text)
-  const tokens = doc.tokens()
-  const read: TokenArrays = {
-    values: tokens.out(its.value) as string[],
-    normals: tokens.out(its.normal) as string[],
-    pos: tokens.out(its.pos) as string[],
-    sentences: doc.sentences().out(its.span) as unknown as number[][],
-    isStopWord: (i) => tokens.itemAt(i).out(its.stopWordFlag) as unknown as boolean,
-    isKnownWord: (word) => !doc.isOOV(word),
+  try {
+    const doc = nlp.readDoc(text)
+    const tokens = doc.tokens()
+    return {
+      values: tokens.out(its.value) as string[],
+      normals: tokens.out(its.normal) as string[],
+      pos: tokens.out(its.pos) as string[],
+      sentences: doc.sentences().out(its.span) as unknown as number[][],
+      isStopWord: (i) => tokens.itemAt(i).out(its.stopWordFlag) as unknown as boolean,
+      isKnownWord: (word) => !doc.isOOV(word),
+    }
+  } finally {
+    if (lexicon !== undefined && before !== undefined) forgetNewWords(lexicon, before)
   }
-  if (lexicon !== undefined && before !== undefined) forgetNewWords(lexicon, before)
-  return read
 }
+
+/**
+ * Words whose split or token type can depend on what was met before: those with a period, hyphen
+ * or digit, and the currency codes wink's tokeniser types as currency inside "EUR/USD" but as a
+ * word alone (its other rules type a token the same way on either path).
+ */
+const SPLIT_OR_TYPED = /[.\-\d]|^(?:usd|aud|inr|gbp)$/i
 
 /**
  * Makes the next documents' analysis independent of this one. wink keeps every word an instance
@@ -126,12 +141,10 @@ export function readTokens(text: string): TokenArrays {
  * whole when it is in the lexicon (after a story that added "U.S", a later "U.S. GRAIN" headline
  * split as "U.S" and "."), and a word's token type is fixed the first time it is met ("254" met
  * inside "X.254" was a word, and a later "254" was tagged PROPN instead of NUM). So the words this
- * document added leave the lookup table again; their entries stay, unreachable, until the instance
- * is replaced, and the next document meets them as a fresh instance would.
+ * document added that could change a later split or type ({@link SPLIT_OR_TYPED}) leave the
+ * lookup table again; their entries stay, unreachable, until the instance is replaced, and the
+ * next document meets them as a fresh instance would.
  */
-/** Words whose split or token type can depend on what was met before: those with a period, hyphen or digit. */
-const SPLIT_OR_TYPED = /[.\-\d]/
-
 function forgetNewWords(lexeme: Lexeme, from: number): void {
   const { list, hash } = lexeme
   if (list === undefined || hash === undefined) return

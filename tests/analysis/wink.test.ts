@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createAnalyzer } from '../../src/analysis/index.js'
-import { LEXICON_GROWTH_LIMIT, setLexiconGrowthLimit, winkLexicon } from '../../src/analysis/wink.js'
+import { LEXICON_GROWTH_LIMIT, readTokens, setLexiconGrowthLimit, winkLexicon } from '../../src/analysis/wink.js'
 import type { Article } from '../../src/article.js'
 import { projectRoot } from '../../benchmarks/lib/paths.js'
 
@@ -27,7 +27,8 @@ describe('the wink instance', () => {
     const { instances } = winkLexicon()
     const analyzer = createAnalyzer()
     for (const article of sample) analyzer.analyze(article)
-    expect(winkLexicon().instances - instances).toBeGreaterThan(10)
+    // Past twenty: the shipped custom-entity loader failed on the twentieth instance of a process.
+    expect(winkLexicon().instances - instances).toBeGreaterThan(20)
   })
 
   it('analyses an article alike whatever the process read before', () => {
@@ -48,6 +49,25 @@ describe('the wink instance', () => {
     setLexiconGrowthLimit(0)
     const fresh = createAnalyzer()
     expect(sample.slice(0, 30).map((a) => fresh.analyze(a))).toEqual(expected.slice(0, 30))
+  })
+
+  it('types a currency code alike whichever way a story wrote it first', () => {
+    const pair = 'The dollar firmed in Tokyo, where EUR/USD fell to 1.0520 and USD/JPY rose to 151.20 in thin trade.'
+    const alone = 'USD demand from Japanese investors lifted Treasuries on Tuesday, as USD funding costs eased.'
+    const tags = (text: string): string[] => {
+      const { values, pos } = readTokens(text)
+      return values.map((v, i) => `${v}/${pos[i] as string}`)
+    }
+    setLexiconGrowthLimit(0)
+    const freshPair = tags(pair)
+    const freshAlone = tags(alone)
+    // In a pair wink types "USD" as a currency (SYM), alone as a word (PROPN): neither may stick.
+    expect(freshPair).toContain('USD/SYM')
+    expect(freshAlone).toContain('USD/PROPN')
+    setLexiconGrowthLimit(Infinity)
+    tags(alone)
+    expect(tags(pair)).toEqual(freshPair)
+    expect(tags(alone)).toEqual(freshAlone)
   })
 
   it('keeps the lexicon within the limit plus one article', () => {
