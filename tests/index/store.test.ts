@@ -95,6 +95,28 @@ describe('ArticleStore: what it keeps of an article', () => {
     expect(index.get('canonical')?.publishedAt).toBe('2025-05-09T12:00:00.000Z')
   })
 
+  it('keeps articles exact through a compaction, and through an update after a load', () => {
+    const index = new RelatedIndex()
+    const articles: Article[] = Array.from({ length: 3000 }, (_, i) => ({
+      id: `a${i}`,
+      title: `Port strike enters day ${i}`,
+      body: `Dock workers in Rotterdam stayed out for day ${i} of the strike over pay.`,
+      publishedAt: new Date(Date.UTC(2024, 0, 1) + i * 3_600_000).toISOString(),
+      ...(i % 3 === 0 ? { section: 'Business', url: `https://example.com/${i}` } : {}),
+    }))
+    index.addAll(articles)
+    const { store } = internalsOf(index)
+    for (let i = 0; i < 2900; i++) index.remove(`a${i}`)
+    expect(store.compactionCount).toBeGreaterThan(0)
+    for (const article of articles.slice(2900)) expect(view(index.get(article.id))).toEqual(view(article))
+
+    const loaded = RelatedIndex.deserialize(index.serialize())
+    const updated = { ...(articles[2950] as Article), title: 'Port strike ends', publishedAt: '2024-06-01T00:00:00.000Z' }
+    loaded.update(updated)
+    expect(view(loaded.get('a2950'))).toEqual(view(updated))
+    expect(view(loaded.get('a2951'))).toEqual(view(articles[2951]))
+  })
+
   it('pastOnly and publishedAfter still see the dropped dates', () => {
     const index = new RelatedIndex()
     index.addAll([
