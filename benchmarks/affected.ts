@@ -10,7 +10,9 @@
  * corpus of the scale benchmark (`lib/scale-corpus.ts`) instead of repeating Reuters. `--prime`
  * first computes every list with `iterateRelated({ k, primeAffectedBy: true })`, as a batch
  * precompute of cached lists would, so the adds start from a primed memory (kept apart from
- * unprimed runs in the results file).
+ * unprimed runs in the results file). Last, the index is saved with its witness memory, loaded
+ * again, and `--reload-adds N` (20) further adds are measured on the loaded index, its first
+ * call included: what a service restarted from its own snapshot pays.
  *
  *   npx tsx benchmarks/affected.ts                       # 19,043 articles, 40 adds
  *   npx tsx benchmarks/affected.ts --sizes 19043,100000 --adds 40 --check 2
@@ -41,10 +43,12 @@ interface Options {
   buildOnly: boolean
   /** Compute every list first with `iterateRelated({ k, primeAffectedBy: true })`, as a batch precompute of cached lists does. */
   prime: boolean
+  /** Adds measured on the index saved with its witness memory and loaded again (0: skip). */
+  reloadAdds: number
 }
 
 function parseOptions(argv: readonly string[]): Options {
-  const o: Options = { sizes: [19043], adds: 40, queries: 200, check: 0, snapshot: undefined, corpus: 'speed', buildOnly: false, prime: false }
+  const o: Options = { sizes: [19043], adds: 40, queries: 200, check: 0, snapshot: undefined, corpus: 'speed', buildOnly: false, prime: false, reloadAdds: 20 }
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i] as string
     const value = argv[i + 1]
@@ -69,6 +73,7 @@ function parseOptions(argv: readonly string[]): Options {
       i++
     } else if (flag === '--build-only') o.buildOnly = true
     else if (flag === '--prime') o.prime = true
+    else if (flag === '--reload-adds') o.reloadAdds = number()
     else throw new Error(`unknown option ${flag}`)
   }
   return o
@@ -88,6 +93,12 @@ interface SizeResult {
   affectedBy: AffectedBySummary
   /** With `--snapshot`: the first affectedBy call on a fresh load of the snapshot (its witness memory empty), ms. */
   firstCallAfterLoadMs: number | null
+  /**
+   * The index after the adds saved (with its witness memory, format 3) and loaded again: the
+   * snapshot's size, the load, and `--reload-adds` adds measured as above on the loaded index
+   * (its first call included).
+   */
+  savedMemory: { snapshotMB: number; loadSeconds: number; affectedBy: AffectedBySummary } | null
   /** Further adds whose affectedBy was compared with brute force, and how many matched. */
   checked: { adds: number; equal: number }
 }
@@ -134,11 +145,11 @@ async function main(): Promise<void> {
       unprimedSeconds = batch({ k: K, minScore: 0 })
       primeSeconds = batch({ k: K, primeAffectedBy: true })
     }
-    const sampled = samplePositions(0, n, o.adds + o.check, 'affectedBy').map((p) => articles[p] as RankerArticle)
+    const sampled = samplePositions(0, n, o.adds + o.check + o.reloadAdds, 'affectedBy').map((p) => articles[p] as RankerArticle)
     console.log(`[${n}] affectedBy after ${o.adds} adds`)
     const affectedBy = measureAffectedBy(index, sampled.slice(0, o.adds), K)
     const checked = { adds: 0, equal: 0 }
-    for (const article of sampled.slice(o.adds)) {
+    for (const article of sampled.slice(o.adds, o.adds + o.check)) {
       index.remove(article.id)
       index.add(article)
       const got = index.affectedBy(article.id, { k: K })
@@ -149,6 +160,16 @@ async function main(): Promise<void> {
       checked.adds++
       if (JSON.stringify(got) === JSON.stringify(want)) checked.equal++
       else console.log(`[${n}] MISMATCH for ${article.id}: ${JSON.stringify(got)} against brute force ${JSON.stringify(want)}`)
+    }
+    let savedMemory: SizeResult['savedMemory'] = null
+    if (o.reloadAdds > 0) {
+      console.log(`[${n}] saved with its witness memory, loaded, then affectedBy after ${o.reloadAdds} adds`)
+      const bytes = index.serialize()
+      const start = performance.now()
+      const reloaded = RelatedIndex.deserialize(bytes)
+      const loadSeconds = round((performance.now() - start) / 1000, 1)
+      const snapshotMB = round(bytes.byteLength / 1e6, 1)
+      savedMemory = { snapshotMB, loadSeconds, affectedBy: measureAffectedBy(reloaded, sampled.slice(o.adds + o.check), K) }
     }
     let firstCallAfterLoadMs = NaN
     if (file !== undefined && existsSync(file)) {
@@ -162,6 +183,7 @@ async function main(): Promise<void> {
     }
     const result: SizeResult = {
       articles: n,
+      savedMemory,
       firstCallAfterLoadMs: Number.isNaN(firstCallAfterLoadMs) ? null : firstCallAfterLoadMs,
       buildSeconds: Math.round(buildSeconds * 10) / 10,
       loadAverage: loadavg().map((l) => Math.round(l * 100) / 100),

@@ -27,6 +27,23 @@
  * checksum       u32      CRC-32 (IEEE) of every byte before it
  * ```
  *
+ * Format 3 is format 2 with two changes after the fields, and is written only by an index that
+ * holds an `affectedBy` witness memory (any other index writes format 2's bytes, which older
+ * libraries read):
+ *
+ * ```
+ * embeddings     u32 dimension, 0 when no article has one; otherwise the rest of the section above
+ * memoryCount    u32      ≥ 1, then per memory (see `src/ranking/affected-memory.ts`):
+ *   k            u32      the list length it proves things about, 1…1000
+ *   apart        f64      witnesses' pairwise text-cosine limit (Infinity: folding off)
+ *   copyLimit    f64      witnesses' text-cosine limit with their article (Infinity: folding off)
+ *   flags        n bytes  0: no entry; 1: an entry; 3: an entry from a quick search
+ *   witnesses    n × k × i32   article numbers (0…n−1, never the article itself) or −1
+ *   tau          n × f64  a lower bound on every witness's score now (0: the witnesses are hints only)
+ *   selfCosine   n × f64  upper bounds, now, on a witness's text cosine with its article
+ *   pairCosine   n × f64  … and between two witnesses
+ * ```
+ *
  * Format 1 (still read) had, instead of `forms`, one display string per term (`[[termId,
  * display], …]`) and no `formIds`; its articles take their term's form on load. Format 2 keeps
  * the form of every article, because a term's readable form is chosen from the articles that
@@ -69,7 +86,11 @@ import type { ArticleStore } from './store.js'
  * writeFileSync(`archive.v${SNAPSHOT_FORMAT_VERSION}.snapshot`, index.serialize())
  * ```
  */
-export const SNAPSHOT_FORMAT_VERSION = 2
+export const SNAPSHOT_FORMAT_VERSION = 3
+/** The format an index without a witness memory writes: its bytes are format 2's, which older libraries read. */
+const PLAIN_FORMAT_VERSION = 2
+/** The largest list length a saved witness memory may be for (the largest `k` a query takes). */
+const MAX_MEMORY_K = 1000
 
 /**
  * Default of `maxSnapshotBytes`: 2 GiB, about 70 times the snapshot of 19,043 full-text Reuters
@@ -162,6 +183,27 @@ export interface DecodedSnapshot {
   fields: Record<FieldName, { terms: string[]; lists: FlatLists }>
   /** Embedding of article i, or undefined. */
   embeddings: Array<Float32Array | undefined>
+  /** `affectedBy` witness memories, in article numbers (format 3; [] otherwise). */
+  memories: SavedWitnessMemory[]
+}
+
+/**
+ * An `affectedBy` witness memory as a snapshot stores it: for each slot (or, read back, each
+ * article number) up to `k` witnesses and bounds that hold at the time of writing (see
+ * `src/ranking/affected-memory.ts`, which makes and reads these; this module only stores and
+ * checks them). @internal
+ */
+export interface SavedWitnessMemory {
+  k: number
+  apart: number
+  copyLimit: number
+  /** Per slot: 0 no entry, 1 an entry, 3 an entry from a quick search. */
+  flags: Uint8Array
+  /** `k` per slot, −1 for none. */
+  witnesses: Int32Array
+  tau: Float64Array
+  selfCosine: Float64Array
+  pairCosine: Float64Array
 }
 
 // ─── Writing ───────────────────────────────────────────────────────────────────────────────
@@ -171,10 +213,10 @@ export interface DecodedSnapshot {
  * and take slots 0…n−1 when loaded.
  * @internal
  */
-export function writeSnapshot(store: ArticleStore, options: unknown, libraryVersion: string): Uint8Array {
-  const memory = new MemorySink()
-  writeSnapshotTo(store, options, libraryVersion, (part) => memory.append(part), 1 << 20)
-  return memory.finish()
+export function writeSnapshot(store: ArticleStore, options: unknown, libraryVersion: string, memories: readonly SavedWitnessMemory[] = []): Uint8Array {
+  const sink = new MemorySink()
+  writeSnapshotTo(store, options, libraryVersion, (part) => sink.append(part), 1 << 20, memories)
+  return sink.finish()
 }
 
 /**
@@ -185,10 +227,18 @@ export function writeSnapshot(store: ArticleStore, options: unknown, libraryVers
  * change between two parts.
  * @internal
  */
-export function writeSnapshotTo(store: ArticleStore, options: unknown, libraryVersion: string, sink: (part: Uint8Array) => void, partBytes: number): void {
+export function writeSnapshotTo(
+  store: ArticleStore,
+  options: unknown,
+  libraryVersion: string,
+  sink: (part: Uint8Array) => void,
+  partBytes: number,
+  memories: readonly SavedWitnessMemory[] = [],
+): void {
   const w = new ByteWriter(sink, partBytes)
+  const version = memories.length > 0 ? SNAPSHOT_FORMAT_VERSION : PLAIN_FORMAT_VERSION
   w.bytes(MAGIC)
-  w.u32(SNAPSHOT_FORMAT_VERSION)
+  w.u32(version)
   w.string(libraryVersion)
   w.string(encodeJson(options))
   const slots = [...store.slots()]
@@ -216,8 +266,50 @@ export function writeSnapshotTo(store: ArticleStore, options: unknown, libraryVe
   w.bytes(flags)
 
   for (const name of FIELD_NAMES) writeField(w, store[name], slots)
+  if (version >= 3 && store.embeddings.dimension === 0) w.u32(0)
   writeEmbeddings(w, store, slots)
+  if (version >= 3) writeMemories(w, slots, memories)
   w.finish()
+}
+
+/** The memories in article numbers (slots renumbered as they load); witnesses no longer stored become −1. */
+function writeMemories(w: ByteWriter, slots: number[], memories: readonly SavedWitnessMemory[]): void {
+  const numberOf = new Int32Array(slots.reduce((m, s) => Math.max(m, s + 1), 0)).fill(-1)
+  slots.forEach((slot, i) => (numberOf[slot] = i))
+  const n = slots.length
+  w.u32(memories.length)
+  for (const m of memories) {
+    const { k } = m
+    w.u32(k)
+    w.f64(m.apart)
+    w.f64(m.copyLimit)
+    const flags = new Uint8Array(n)
+    const witnesses = new Int32Array(n * k).fill(-1)
+    const tau = new Float64Array(n)
+    const selfCosine = new Float64Array(n)
+    const pairCosine = new Float64Array(n)
+    slots.forEach((slot, i) => {
+      if (slot >= m.flags.length || m.flags[slot] === 0) return
+      flags[i] = m.flags[slot] as number
+      let whole = true
+      for (let j = 0; j < k; j++) {
+        const s = m.witnesses[slot * k + j] as number
+        const number = s >= 0 && s < numberOf.length ? (numberOf[s] as number) : -1
+        witnesses[i * k + j] = number
+        if (number < 0) whole = false
+      }
+      // A bound needs all k witnesses (the memory gives none otherwise; this keeps the file consistent).
+      if (!whole) return
+      tau[i] = m.tau[slot] as number
+      selfCosine[i] = m.selfCosine[slot] as number
+      pairCosine[i] = m.pairCosine[slot] as number
+    })
+    w.bytes(flags)
+    w.typed(witnesses)
+    w.typed(tau)
+    w.typed(selfCosine)
+    w.typed(pairCosine)
+  }
 }
 
 function writeField(w: ByteWriter, field: FieldIndex, slots: number[]): void {
@@ -483,14 +575,62 @@ function decode(bytes: Bytes): DecodedSnapshot {
 
   const fields = {} as DecodedSnapshot['fields']
   for (const name of FIELD_NAMES) fields[name] = readField(r, name, n, formatVersion)
-  const embeddings = r.remaining > 0 ? readEmbeddings(r, n) : []
+  let embeddings: Array<Float32Array | undefined> = []
+  let memories: SavedWitnessMemory[] = []
+  if (formatVersion >= 3) {
+    // Format 3 always states the dimension (0: no embeddings), since a section follows.
+    const dimension = r.u32('embedding dimension')
+    if (dimension > 0) embeddings = readEmbeddings(r, n, dimension)
+    memories = readMemories(r, n)
+  } else if (r.remaining > 0) {
+    const dimension = r.u32('embedding dimension')
+    if (dimension === 0) throw corrupt('has an embeddings section of dimension 0')
+    embeddings = readEmbeddings(r, n, dimension)
+  }
   if (r.remaining !== 0) throw corrupt(`has ${r.remaining} unexpected bytes after its last section`)
-  return { formatVersion, libraryVersion, options, articles, times, fields, embeddings }
+  return { formatVersion, libraryVersion, options, articles, times, fields, embeddings, memories }
 }
 
-function readEmbeddings(r: ByteReader, n: number): Array<Float32Array | undefined> {
-  const dimension = r.u32('embedding dimension')
-  if (dimension === 0) throw corrupt('has an embeddings section of dimension 0')
+/**
+ * Format 3's witness memories. Checked for shape only: a bound that is wrong but well formed
+ * cannot be told from a right one, as with any stored value (the checksum guards against damage).
+ */
+function readMemories(r: ByteReader, n: number): SavedWitnessMemory[] {
+  const count = r.u32('witness memory count')
+  if (count === 0 || count > 16) throw corrupt(`has ${count} witness memories (1 to 16 expected)`)
+  const out: SavedWitnessMemory[] = []
+  for (let m = 0; m < count; m++) {
+    const k = r.u32('witness memory k')
+    if (k < 1 || k > MAX_MEMORY_K) throw corrupt(`has a witness memory for k = ${k} (1 to ${MAX_MEMORY_K} expected)`)
+    const apart = r.f64('witness memory limits')
+    const copyLimit = r.f64('witness memory limits')
+    if (Number.isNaN(apart) || Number.isNaN(copyLimit)) throw corrupt('has a witness memory whose limits are not numbers')
+    r.need(n * (1 + 4 * k + 24), `a witness memory of ${n} articles`)
+    const flags = r.bytes(n, 'witness flags')
+    const witnesses = r.int32Array(n * k, 'witnesses')
+    const tau = r.float64Array(n, 'witness bounds')
+    const selfCosine = r.float64Array(n, 'witness cosines')
+    const pairCosine = r.float64Array(n, 'witness cosines')
+    for (let i = 0; i < n; i++) {
+      const flag = flags[i] as number
+      if (flag !== 0 && flag !== 1 && flag !== 3) throw corrupt(`article ${i} has witness flag ${flag}`)
+      const t = tau[i] as number
+      const c = selfCosine[i] as number
+      const p = pairCosine[i] as number
+      if (!(t >= 0 && t < Infinity && c >= 0 && c < Infinity && p >= 0 && p < Infinity)) throw corrupt(`article ${i} has a witness bound that is not a finite number ≥ 0`)
+      for (let j = i * k; j < i * k + k; j++) {
+        const w = witnesses[j] as number
+        if (w < -1 || w >= n || w === i) throw corrupt(`article ${i} has witness ${w}, not another article`)
+        if (w < 0 ? flag !== 0 && t > 0 : flag === 0) throw corrupt(`article ${i} has witnesses that do not match its flag and bound`)
+      }
+      if (flag === 0 && (t > 0 || c > 0 || p > 0)) throw corrupt(`article ${i} has a witness bound but no witnesses`)
+    }
+    out.push({ k, apart, copyLimit, flags, witnesses, tau, selfCosine, pairCosine })
+  }
+  return out
+}
+
+function readEmbeddings(r: ByteReader, n: number, dimension: number): Array<Float32Array | undefined> {
   const out: Array<Float32Array | undefined> = new Array<Float32Array | undefined>(n).fill(undefined)
   const present = r.bytes(n, 'embedding flags')
   let m = 0
@@ -789,8 +929,14 @@ class ByteWriter {
     this.bytes(data)
   }
 
-  /** Little-endian copy of a typed array of 4-byte elements. */
-  typed(values: Uint32Array | Int32Array | Float32Array): void {
+  f64(value: number): void {
+    if (this.length + 8 > this.buffer.length) this.flush()
+    this.dv.setFloat64(this.length, value, true)
+    this.length += 8
+  }
+
+  /** Little-endian copy of a typed array of 4- or 8-byte elements. */
+  typed(values: Uint32Array | Int32Array | Float32Array | Float64Array): void {
     if (LITTLE_ENDIAN) {
       this.bytes(new Uint8Array(values.buffer, values.byteOffset, values.byteLength))
       return
@@ -798,7 +944,8 @@ class ByteWriter {
     const out = new Uint8Array(values.byteLength)
     const dv = new DataView(out.buffer)
     for (let i = 0; i < values.length; i++) {
-      if (values instanceof Float32Array) dv.setFloat32(i * 4, values[i] as number, true)
+      if (values instanceof Float64Array) dv.setFloat64(i * 8, values[i] as number, true)
+      else if (values instanceof Float32Array) dv.setFloat32(i * 4, values[i] as number, true)
       else dv.setUint32(i * 4, values[i] as number, true)
     }
     this.bytes(out)
@@ -949,14 +1096,23 @@ class ByteReader {
     return this.typed(count, what, Float32Array)
   }
 
-  private typed<T extends Uint32Array | Int32Array | Float32Array>(
+  float64Array(count: number, what: string): Float64Array {
+    return this.typed(count, what, Float64Array)
+  }
+
+  f64(what: string): number {
+    return this.float64Array(1, what)[0] as number
+  }
+
+  private typed<T extends Uint32Array | Int32Array | Float32Array | Float64Array>(
     count: number,
     what: string,
-    Kind: { new (buffer: ArrayBuffer, offset: number, length: number): T; new (length: number): T },
+    Kind: { new (buffer: ArrayBuffer, offset: number, length: number): T; new (length: number): T; readonly BYTES_PER_ELEMENT: number },
   ): T {
-    this.need(count * 4, what)
+    const size = Kind.BYTES_PER_ELEMENT
+    this.need(count * size, what)
     // A copy into a fresh buffer: aligned, and the caller's bytes are not kept alive.
-    const copy = this.data.copy(this.pos, count * 4)
+    const copy = this.data.copy(this.pos, count * size)
     let out: T
     if (LITTLE_ENDIAN) {
       out = new Kind(copy.buffer, 0, count)
@@ -964,10 +1120,17 @@ class ByteReader {
       out = new Kind(count)
       const dv = new DataView(copy.buffer)
       for (let i = 0; i < count; i++) {
-        out[i] = out instanceof Float32Array ? dv.getFloat32(i * 4, true) : out instanceof Int32Array ? dv.getInt32(i * 4, true) : dv.getUint32(i * 4, true)
+        out[i] =
+          out instanceof Float64Array
+            ? dv.getFloat64(i * 8, true)
+            : out instanceof Float32Array
+              ? dv.getFloat32(i * 4, true)
+              : out instanceof Int32Array
+                ? dv.getInt32(i * 4, true)
+                : dv.getUint32(i * 4, true)
       }
     }
-    this.pos += count * 4
+    this.pos += count * size
     return out
   }
 }

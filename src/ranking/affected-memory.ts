@@ -1,5 +1,6 @@
 import type { Article } from '../article.js'
 import type { FieldIndex } from '../index/field-index.js'
+import type { SavedWitnessMemory } from '../index/snapshot.js'
 import type { ArticleStore } from '../index/store.js'
 import type { ResolvedQueryOptions } from './options.js'
 
@@ -60,6 +61,8 @@ export class WitnessMemory {
   /** The latest call at which some slot that held an article was seen to have lost it. */
   private replacedAt = 0
   private compactions = -1
+  /** The store's revision at the start of the last call: unchanged since, the last call's bounds hold now. */
+  private revision = -1
   /**
    * Per call (a ring of {@link EPOCH_WINDOW}), field and mark level: the running sums of the
    * logarithms of the per-call idf ranges (see {@link step}), so that a range over any run of
@@ -136,6 +139,88 @@ export class WitnessMemory {
     }
     this.callAt[call % EPOCH_WINDOW] = call
     this.drift = undefined
+    this.revision = store.revision
+  }
+
+  /**
+   * The memory for a snapshot: every entry with its bounds carried to now (tau times the drift
+   * factor since its epoch, the cosines through {@link cosineCeiling}), so a load can take them
+   * as established at its own first call. An entry the bound cannot carry (too old, a changed
+   * article or witness, stored embeddings weighted) is saved as hints only. Undefined when
+   * nothing is remembered.
+   */
+  save(store: ArticleStore, q: ResolvedQueryOptions): SavedWitnessMemory | undefined {
+    if (store.compactionCount !== this.compactions || store.revision !== this.revision) this.begin(store)
+    const drift = this.driftBound(store, q)
+    const { k, call, epoch, changedAt, witnessSlots } = this
+    const capacity = store.capacity
+    const saved: SavedWitnessMemory = {
+      k,
+      apart: this.limits.apart,
+      copyLimit: this.limits.copyLimit,
+      flags: new Uint8Array(capacity),
+      witnesses: new Int32Array(capacity * k).fill(-1),
+      tau: new Float64Array(capacity),
+      selfCosine: new Float64Array(capacity),
+      pairCosine: new Float64Array(capacity),
+    }
+    let entries = 0
+    for (let x = 0; x < capacity; x++) {
+      const e = epoch[x] as number
+      if (e < 0 || store.storedAt(x) === undefined) continue
+      entries++
+      saved.flags[x] = this.weak[x] === 1 ? 3 : 1
+      let intact = e > call - EPOCH_WINDOW && (this.tau[x] as number) > 0 && (changedAt[x] as number) <= e
+      for (let i = x * k; i < x * k + k; i++) {
+        const w = witnessSlots[i] as number
+        const live = w >= 0 && store.storedAt(w) !== undefined
+        saved.witnesses[i] = live ? w : -1
+        if (!live || (changedAt[w] as number) > e) intact = false
+      }
+      if (!intact) continue
+      // An entry of this very call needs no drift: the store has not changed since it began.
+      const bound = drift === undefined ? undefined : e === call ? { score: 1, text: 1 } : drift.at(e, this.marksSince(x, e))
+      if (bound === undefined || !(bound.score > 0 && bound.text > 0)) continue
+      saved.tau[x] = (this.tau[x] as number) * bound.score
+      saved.selfCosine[x] = e === call ? (this.selfCosine[x] as number) : cosineCeiling(this.selfCosine[x] as number, bound.text)
+      saved.pairCosine[x] = e === call ? (this.pairCosine[x] as number) : cosineCeiling(this.pairCosine[x] as number, bound.text)
+    }
+    return entries > 0 ? saved : undefined
+  }
+
+  /**
+   * A memory from {@link save}, for a store just loaded from the same snapshot (article numbers
+   * are its slots): every entry is established at call 1, which is the load, with the loaded
+   * document frequencies as that call's.
+   */
+  static restored(store: ArticleStore, saved: SavedWitnessMemory): WitnessMemory {
+    const memory = new WitnessMemory(saved.k, { apart: saved.apart, copyLimit: saved.copyLimit })
+    const capacity = store.capacity
+    memory.compactions = store.compactionCount
+    memory.reserve(capacity)
+    memory.call = 1
+    memory.witnessSlots.set(saved.witnesses)
+    memory.tau.set(saved.tau)
+    memory.selfCosine.set(saved.selfCosine)
+    memory.pairCosine.set(saved.pairCosine)
+    for (let x = 0; x < capacity; x++) {
+      const flag = saved.flags[x] as number
+      memory.epoch[x] = flag === 0 ? -1 : 1
+      memory.weak[x] = flag === 3 ? 1 : 0
+      memory.seen[x] = store.storedAt(x)
+    }
+    const fields = [store.text, store.entities, store.tags]
+    fields.forEach((field, i) => {
+      const state = memory.fields[i] as FieldState
+      state.df = Int32Array.from({ length: field.vocabularySize }, (_, t) => field.documentFrequency(t))
+      state.size = field.size
+      state.call = 1
+    })
+    // Call 1's running sums are zero (the arrays start so): drift is measured from the load.
+    memory.callAt[1] = 1
+    memory.unknownAt = 1
+    memory.revision = store.revision
+    return memory
   }
 
   /** The drift bounds of this call, for the signals `q` weights; undefined when no bound is proven for them (stored embeddings, weighted). */
@@ -475,6 +560,28 @@ export function cosineCeiling(c: number, f: number): number {
 const memories = new WeakMap<ArticleStore, WitnessMemory[]>()
 /** A site may ask for two list lengths (a sidebar and a page, say) without refilling a memory on every call. */
 const KEPT_MEMORIES = 2
+
+/**
+ * The witness memories of `store` for a snapshot, most recently used first ([] when none);
+ * `queryFor(k)` resolves the ranking `affectedBy` uses for `k`, whose weights the drift bound needs.
+ */
+export function saveWitnessMemories(store: ArticleStore, queryFor: (k: number) => ResolvedQueryOptions): SavedWitnessMemory[] {
+  const out: SavedWitnessMemory[] = []
+  for (const memory of memories.get(store) ?? []) {
+    const saved = memory.save(store, queryFor(memory.k))
+    if (saved !== undefined) out.push(saved)
+  }
+  return out
+}
+
+/** Gives a store just loaded from a snapshot the witness memories the snapshot holds. */
+export function restoreWitnessMemories(store: ArticleStore, saved: readonly SavedWitnessMemory[]): void {
+  if (saved.length === 0) return
+  memories.set(
+    store,
+    saved.slice(0, KEPT_MEMORIES).map((m) => WitnessMemory.restored(store, m)),
+  )
+}
 
 export function witnessMemory(store: ArticleStore, k: number, limits: { apart: number; copyLimit: number }): WitnessMemory {
   const kept = memories.get(store) ?? []

@@ -10,11 +10,12 @@ import { ArticleStore } from '../index/store.js'
 import { QueryEngine, type QueryProfile } from './engine.js'
 import { copySlots } from './copies.js'
 import { affectedSlots, witnessRecorder } from './affected.js'
+import { restoreWitnessMemories, saveWitnessMemories } from './affected-memory.js'
 import { toFeatures } from './features.js'
 import type { RelatedIndexOptions, RelatedOptions, ResolvedIndexOptions, ResolvedQueryOptions } from './options.js'
 import { resolveIndexOptions, resolveQueryOptions } from './options.js'
 import type { RelatedResult } from './result.js'
-import type { DeserializeOptions } from '../index/snapshot.js'
+import type { DeserializeOptions, SavedWitnessMemory } from '../index/snapshot.js'
 import type { DecodedSnapshot, SnapshotSource } from '../index/snapshot.js'
 import { readSnapshot, readSnapshotFrom, restoreSnapshot, writeSnapshot, writeSnapshotTo } from '../index/snapshot.js'
 import { sameAnalysisInput, storedFeatures } from '../index/stored-features.js'
@@ -584,10 +585,11 @@ export class RelatedIndex {
    * its list's bottom, and a proven bound on how far scores moved since settles most of the
    * archive without scoring; only articles the new one comes close to are queried (see
    * `src/ranking/affected.ts`). The first call on an index gives every neighbour a quick search
-   * (1.7 s at 19,043 articles, 12.6 s at 100,000); later ones cost a few queries (32 and 213 ms
+   * (1.8 s at 19,043 articles, 12.8 s at 100,000); later ones cost a few queries (35 and 226 ms
    * median there). A batch with `primeAffectedBy: true` fills the memory from the lists it
-   * computes instead. An index with a finite `candidateTerms` queries every article sharing a
-   * term, entity or tag instead.
+   * computes instead, and {@link serialize} saves it: the first call after loading that
+   * snapshot costs what a later one does (254 ms at 100,000). An index with a finite
+   * `candidateTerms` queries every article sharing a term, entity or tag instead.
    *
    * @example
    * ```ts
@@ -658,7 +660,8 @@ export class RelatedIndex {
 
   /**
    * The index as snapshot bytes (format in `src/index/snapshot.ts`): options, articles and every
-   * field's vocabulary and term lists. {@link RelatedIndex.deserialize} loads it without
+   * field's vocabulary and term lists, and `affectedBy`'s memory when it has one (format 3; else
+   * format 2, which earlier versions read). {@link RelatedIndex.deserialize} loads it without
    * analysing anything.
    *
    * @example
@@ -667,7 +670,7 @@ export class RelatedIndex {
    * ```
    */
   serialize(): Uint8Array {
-    return writeSnapshot(this.store, this.snapshotOptions(), LIBRARY_VERSION)
+    return writeSnapshot(this.store, this.snapshotOptions(), LIBRARY_VERSION, this.savedMemories())
   }
 
   /**
@@ -678,7 +681,12 @@ export class RelatedIndex {
    */
   serializeTo(sink: (part: Uint8Array) => void, partBytes: number): void {
     this.checkIdle('serialize', true)
-    writeSnapshotTo(this.store, this.snapshotOptions(), LIBRARY_VERSION, sink, partBytes)
+    writeSnapshotTo(this.store, this.snapshotOptions(), LIBRARY_VERSION, sink, partBytes, this.savedMemories())
+  }
+
+  /** `affectedBy`'s witness memories, so that its first call after a load costs what a later call does. */
+  private savedMemories(): SavedWitnessMemory[] {
+    return saveWitnessMemories(this.store, (k) => resolveQueryOptions({ k }, this.resolved))
   }
 
   private snapshotOptions(): RelatedIndexOptions {
@@ -728,6 +736,7 @@ export class RelatedIndex {
     restoreSnapshot(index.store, snapshot)
     index.readyForQueries()
     index.readyQueryPath()
+    restoreWitnessMemories(index.store, snapshot.memories)
     return index
   }
 

@@ -255,7 +255,7 @@ describe('snapshots round-trip', () => {
   it('reads a hand-written format-1 file (the documented layout is the real one)', () => {
     const index = RelatedIndex.deserialize(handMade({}))
     expect(index.get('x')).toEqual({ id: 'x', title: 'Oil prices', body: 'Oil prices rose.' })
-    expect(SNAPSHOT_FORMAT_VERSION).toBe(2)
+    expect(SNAPSHOT_FORMAT_VERSION).toBe(3)
   })
 })
 
@@ -401,5 +401,98 @@ describe('loading bad snapshots', () => {
 describe('tagged JSON of options', () => {
   it('writes Infinity and RegExp so they can be read back', () => {
     expect(encodeJson({ a: Infinity, b: [/x+/gi] })).toBe('{"a":{"$number":"Infinity"},"b":[{"$regexp":["x+","gi"]}]}')
+  })
+})
+
+describe('format 3: the affectedBy witness memory', () => {
+  /** A snapshot of the first articles of NEWS with one witness memory (k = 2). */
+  function withMemory(): { bytes: Uint8Array; n: number; k: number } {
+    const index = new RelatedIndex()
+    index.addAll(NEWS)
+    index.affectedBy(NEWS[0]!.id, { k: 2 })
+    return { bytes: index.serialize(), n: NEWS.length, k: 2 }
+  }
+
+  /** Where each part of the (single) memory section starts, counted from the end of the file. */
+  function sections(bytes: Uint8Array, n: number, k: number): Record<'count' | 'k' | 'limits' | 'flags' | 'witnesses' | 'tau' | 'pair', number> {
+    const pair = bytes.length - 4 - 8 * n
+    const tau = pair - 16 * n
+    const witnesses = tau - 4 * n * k
+    const flags = witnesses - n
+    const limits = flags - 16
+    return { count: limits - 8, k: limits - 4, limits, flags, witnesses, tau, pair }
+  }
+
+  /** The file with `edit` applied to its body and its checksum made valid again. */
+  function edited(bytes: Uint8Array, edit: (view: DataView, body: Uint8Array) => void): Uint8Array {
+    const body = bytes.slice(0, bytes.length - 4)
+    edit(new DataView(body.buffer), body)
+    return withChecksum(body)
+  }
+
+  it('is the documented layout: a memory of k = 2 whose flags and witnesses hold together', () => {
+    const { bytes, n, k } = withMemory()
+    const view = new DataView(bytes.buffer, bytes.byteOffset)
+    const at = sections(bytes, n, k)
+    expect(view.getUint32(8, true)).toBe(3)
+    expect(view.getUint32(at.count, true)).toBe(1)
+    expect(view.getUint32(at.k, true)).toBe(2)
+    const flags = bytes.subarray(at.flags, at.flags + n)
+    expect([...flags].every((f) => f === 0 || f === 1 || f === 3)).toBe(true)
+    expect([...flags].some((f) => f !== 0)).toBe(true)
+    for (let i = 0; i < n; i++) {
+      const tau = view.getFloat64(at.tau + 8 * i, true)
+      for (let j = 0; j < k; j++) {
+        const w = view.getInt32(at.witnesses + 4 * (i * k + j), true)
+        expect(w).not.toBe(i)
+        if (tau > 0) expect(w).toBeGreaterThanOrEqual(0)
+      }
+    }
+  })
+
+  it.each<[string, (view: DataView, at: ReturnType<typeof sections>) => void]>([
+    ['no memories', (v, at) => v.setUint32(at.count, 0, true)],
+    ['a memory for k = 0', (v, at) => v.setUint32(at.k, 0, true)],
+    ['a memory for k = 1001', (v, at) => v.setUint32(at.k, 1001, true)],
+    ['NaN limits', (v, at) => v.setFloat64(at.limits, NaN, true)],
+    ['an unknown flag', (v, at) => v.setUint8(at.flags, 2)],
+    ['an article that is its own witness', (v, at) => v.setInt32(at.witnesses, 0, true)],
+    ['a witness beyond the articles', (v, at) => v.setInt32(at.witnesses, 10_000, true)],
+    ['a NaN bound', (v, at) => v.setFloat64(at.tau, NaN, true)],
+    ['an infinite cosine', (v, at) => v.setFloat64(at.pair, Infinity, true)],
+  ])('refuses a checksum-valid file with %s as SNAPSHOT_CORRUPT', (_name, edit) => {
+    const { bytes, n, k } = withMemory()
+    const at = sections(bytes, n, k)
+    const bad = edited(bytes, (view, body) => {
+      // Article 0 must have an entry for the witness edits to be checked as such.
+      body[at.flags] = 1
+      edit(view, at)
+    })
+    expect(codeOf(() => RelatedIndex.deserialize(bad))).toBe('SNAPSHOT_CORRUPT')
+  })
+
+  it('refuses every truncation as SNAPSHOT_CORRUPT and a memory with no entry but a bound', () => {
+    const { bytes, n, k } = withMemory()
+    for (let length = bytes.length - 200; length < bytes.length; length++) {
+      expect(codeOf(() => RelatedIndex.deserialize(bytes.subarray(0, length)))).toBe('SNAPSHOT_CORRUPT')
+    }
+    const at = sections(bytes, n, k)
+    const boundWithoutEntry = edited(bytes, (view, body) => {
+      body[at.flags] = 0
+      for (let j = 0; j < k; j++) view.setInt32(at.witnesses + 4 * j, -1, true)
+      view.setFloat64(at.tau, 0.5, true)
+    })
+    expect(codeOf(() => RelatedIndex.deserialize(boundWithoutEntry))).toBe('SNAPSHOT_CORRUPT')
+  })
+
+  it('keeps embeddings and the memory together, and re-serialises to the same bytes', () => {
+    const index = new RelatedIndex({ weights: { embedding: 0.5 } })
+    index.addAll(NEWS.map((a, i) => ({ ...a, embedding: Float32Array.of(1, i + 1, 2) })))
+    index.affectedBy(NEWS[1]!.id, { k: 3 })
+    const bytes = index.serialize()
+    const loaded = RelatedIndex.deserialize(bytes)
+    expect(loaded.serialize()).toEqual(bytes)
+    expect(loaded.get(NEWS[2]!.id)?.embedding).toEqual(Float32Array.of(1, 3, 2))
+    for (const a of NEWS) expect(loaded.related(a.id)).toEqual(index.related(a.id))
   })
 })

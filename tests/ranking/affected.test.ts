@@ -133,6 +133,8 @@ describe('affectedBy', () => {
       fc.record({ kind: fc.constant('copy' as const), story, pick: fc.nat() }),
       fc.record({ kind: fc.constant('remove' as const), story, pick: fc.nat() }),
       fc.record({ kind: fc.constant('update' as const), story, pick: fc.nat() }),
+      // A save and load: the memory travels in the snapshot with bounds carried to the save.
+      fc.record({ kind: fc.constant('reload' as const), story, pick: fc.nat() }),
     )
     const settings: RelatedIndexOptions[] = [
       {},
@@ -154,7 +156,7 @@ describe('affectedBy', () => {
         fc.integer({ min: 1, max: 3 }),
         fc.integer({ min: 0, max: settings.length - 1 }),
         (initial, rounds, k, setting) => {
-          const index = new RelatedIndex(settings[setting])
+          let index = new RelatedIndex(settings[setting])
           index.addAll(initial.map((s, i) => toArticle(`s${i}`, s)))
           let fresh = 0
           for (const changes of rounds) {
@@ -174,6 +176,8 @@ describe('affectedBy', () => {
               } else if (change.kind === 'update' && picked !== undefined) {
                 index.update(toArticle(picked, change.story))
                 target = picked
+              } else if (change.kind === 'reload') {
+                index = RelatedIndex.deserialize(index.serialize())
               }
             }
             target ??= index.ids()[0]
@@ -182,7 +186,7 @@ describe('affectedBy', () => {
           }
         },
       ),
-      { numRuns: 80, seed: 1515 },
+      { numRuns: 100, seed: 1515 },
     )
   })
 
@@ -288,5 +292,125 @@ describe('affectedBy primed by a batch (primeAffectedBy)', () => {
     expect(codeOf(() => index.iterateRelated({ ids: [id], pastOnly: true, primeAffectedBy: true }))).toBe('INVALID_OPTION')
     // false with other options is simply an unprimed batch.
     expect(index.relatedAll({ ids: [id], k: 2, minScore: 0.1, primeAffectedBy: false }).get(id)).toEqual(index.related(id, { k: 2, minScore: 0.1 }))
+  })
+})
+
+describe('affectedBy after a snapshot load', () => {
+  /**
+   * The ids given a quick search by `run`: what a call spends on an article with no entry in the
+   * memory (a weak entry rescored and kept is offered as weak again, and is not counted).
+   */
+  function quickSearched(index: RelatedIndex, run: () => void): string[] {
+    const { store } = internalsOf(index)
+    const searched: string[] = []
+    const offer = WitnessMemory.prototype.offer
+    const spy = vi.spyOn(WitnessMemory.prototype, 'offer').mockImplementation(function (this: WitnessMemory, ...args) {
+      if (args[5] === true && !this.hasEntry(args[0])) searched.push(store.idAt(args[0]) as string)
+      offer.apply(this, args)
+    })
+    try {
+      run()
+      return searched
+    } finally {
+      spy.mockRestore()
+    }
+  }
+
+  for (const [name, options, embeddings] of SETTINGS) {
+    it(`starts from the saved memory and equals brute force with ${name}`, async () => {
+      const original = new RelatedIndex(options)
+      original.addAll(archive(embeddings))
+      original.relatedAll({ k: 3, primeAffectedBy: true })
+      const listed = new Set(original.ids())
+      // Changes after the batch, so the saved bounds carry drift.
+      const [first, copy, ...rest] = arrivals()
+      original.add(first as Article)
+      original.add(copy as Article)
+      original.remove(sample[5]?.id as string)
+      const bytes = original.serialize()
+      const loaded = RelatedIndex.deserialize(bytes)
+      const plain = RelatedIndex.deserialize(withoutMemory(original))
+      let quickLoaded = 0
+      let quickPlain = 0
+      for (const article of rest) {
+        const input = embeddings ? { ...article, embedding: Float32Array.from({ length: 8 }, (_, d) => 0.5 + d / 10) } : article
+        loaded.add(input)
+        plain.add(input)
+        let got: string[] = []
+        // Articles the batch listed have an entry; those added since have none yet.
+        quickLoaded += quickSearched(loaded, () => (got = loaded.affectedBy(article.id, { k: 3 }))).filter((id) => listed.has(id)).length
+        quickPlain += quickSearched(plain, () => plain.affectedBy(article.id, { k: 3 })).filter((id) => listed.has(id)).length
+        expect(got, article.id).toEqual(bruteForce(loaded, article.id, 3))
+        await yieldToEventLoop()
+      }
+      expect(quickLoaded).toBe(0)
+      if (options.candidateTerms === undefined) expect(quickPlain).toBeGreaterThan(0)
+    })
+  }
+
+  /** The same index saved without a memory: loaded from a copy that never ran `affectedBy`. */
+  function withoutMemory(index: RelatedIndex): Uint8Array {
+    const copy = new RelatedIndex(index.options)
+    copy.addAll(index.ids().map((id) => index.get(id) as Article))
+    return copy.serialize()
+  }
+
+  it('saves format 3 only with a memory, and a load saves the same bytes again', () => {
+    const index = new RelatedIndex()
+    index.addAll(archive(false).slice(0, 60))
+    const version = (bytes: Uint8Array): number => new DataView(bytes.buffer, bytes.byteOffset).getUint32(8, true)
+    expect(version(index.serialize())).toBe(2)
+    index.add(sample[250] as Article)
+    index.affectedBy(sample[250]?.id as string, { k: 2 })
+    index.affectedBy(index.ids()[0] as string, { k: 5 })
+    index.add(sample[251] as Article)
+    const bytes = index.serialize()
+    expect(version(bytes)).toBe(3)
+    // Both memories (k = 2 and 5), carried to now at the save; the load takes them as they are.
+    expect(RelatedIndex.deserialize(bytes).serialize()).toEqual(bytes)
+    // The loaded index searches exactly the articles the saving one would (those without an entry).
+    const loaded = RelatedIndex.deserialize(bytes)
+    for (const k of [2, 5]) {
+      const article = { ...(sample[252] as Article), id: `new-${k}` }
+      loaded.add(article)
+      index.add(article)
+      let got: string[] = []
+      const settled = (run: () => void): number => {
+        const rulesOut = vi.spyOn(WitnessMemory.prototype, 'rulesOut')
+        try {
+          run()
+          return rulesOut.mock.results.filter((r) => r.value === true).length
+        } finally {
+          rulesOut.mockRestore()
+        }
+      }
+      let searched: string[] = []
+      const settledLoaded = settled(() => (searched = quickSearched(loaded, () => (got = loaded.affectedBy(article.id, { k })))))
+      let searchedSaving: string[] = []
+      const settledSaving = settled(() => (searchedSaving = quickSearched(index, () => index.affectedBy(article.id, { k }))))
+      expect(searched.sort()).toEqual(searchedSaving.sort())
+      expect(searched.length).toBeLessThan(loaded.size / 2)
+      // The carried bounds settle neighbours without scoring about as often as the saving index's own.
+      expect(settledLoaded, `k = ${k}`).toBeGreaterThanOrEqual(Math.floor(0.9 * settledSaving))
+      expect(settledSaving).toBeGreaterThan(5)
+      expect(got).toEqual(bruteForce(loaded, article.id, k))
+    }
+  })
+
+  it('keeps what a snapshot says across removals before the save (witnesses no longer stored are dropped)', () => {
+    const index = new RelatedIndex()
+    index.addAll(archive(false))
+    index.relatedAll({ k: 3, primeAffectedBy: true })
+    // Remove the top result of many lists: their entries lose a witness and are saved as hints only.
+    for (const id of index.ids().slice(0, 40)) {
+      if (!index.has(id)) continue
+      const top = index.related(id, { k: 1 })[0]
+      if (top !== undefined && index.has(top.id)) index.remove(top.id)
+    }
+    const loaded = RelatedIndex.deserialize(index.serialize())
+    for (const article of arrivals()) {
+      loaded.add(article)
+      expect(loaded.affectedBy(article.id, { k: 3 }), article.id).toEqual(bruteForce(loaded, article.id, 3))
+    }
   })
 })

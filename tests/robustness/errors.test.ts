@@ -229,11 +229,11 @@ const catalogue: Record<RelatedArticlesErrorCode, Case[]> = {
   SNAPSHOT_VERSION: [
     {
       call: 'deserialize() of a newer format version',
-      run: () => RelatedIndex.deserialize(withVersion(snapshot, 3)),
+      run: () => RelatedIndex.deserialize(withVersion(snapshot, 4)),
       field: 'formatVersion',
-      message: /^snapshot has format version 3 \(written by related-articles [^)]+\); this library reads versions up to 2: upgrade related-articles to load it$/,
-      expected: 'at most 2',
-      got: '3',
+      message: /^snapshot has format version 4 \(written by related-articles [^)]+\); this library reads versions up to 3: upgrade related-articles to load it$/,
+      expected: 'at most 3',
+      got: '4',
     },
   ],
   INVALID_STATE: [
@@ -354,7 +354,10 @@ describe('junk arguments to every public method', () => {
     ['deserialize (options)', (_a, b) => RelatedIndex.deserialize(snapshot, b as never)],
   ]
   it.each(methods)('%s returns or throws a RelatedArticlesError, never anything else', (_name, call) => {
-    const before = index.serialize()
+    // affectedBy fills its witness memory, which snapshots carry: for it, what the index answers must not change.
+    const observe = (): unknown =>
+      _name.startsWith('affectedBy') ? index.ids().map((id) => [index.get(id), index.related(id, { k: 50 })]) : index.serialize()
+    const before = observe()
     for (const a of junk) {
       for (const b of junk) {
         const error = thrown(() => call(a, b))
@@ -363,7 +366,7 @@ describe('junk arguments to every public method', () => {
         }
       }
     }
-    expect(index.serialize()).toEqual(before)
+    expect(observe()).toEqual(before)
   })
 })
 
