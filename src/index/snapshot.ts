@@ -624,6 +624,9 @@ function readMemories(r: ByteReader, n: number): SavedWitnessMemory[] {
         if (w < 0 ? flag !== 0 && t > 0 : flag === 0) throw corrupt(`article ${i} has witnesses that do not match its flag and bound`)
       }
       if (flag === 0 && (t > 0 || c > 0 || p > 0)) throw corrupt(`article ${i} has a witness bound but no witnesses`)
+      // A score is at most 1, and a bound counts k different witnesses.
+      if (t > 1 + 1e-9) throw corrupt(`article ${i} has a witness bound above 1`)
+      if (t > 0 && new Set(witnesses.subarray(i * k, i * k + k)).size !== k) throw corrupt(`article ${i} names a witness twice`)
     }
     out.push({ k, apart, copyLimit, flags, witnesses, tau, selfCosine, pairCosine })
   }

@@ -684,8 +684,12 @@ export class RelatedIndex {
     writeSnapshotTo(this.store, this.snapshotOptions(), LIBRARY_VERSION, sink, partBytes, this.savedMemories())
   }
 
-  /** `affectedBy`'s witness memories, so that its first call after a load costs what a later call does. */
+  /**
+   * `affectedBy`'s witness memories, so that its first call after a load costs what a later call
+   * does. None with a finite `candidateTerms`: affectedBy then queries every neighbour and reads no memory.
+   */
   private savedMemories(): SavedWitnessMemory[] {
+    if (this.resolved.candidateTerms !== Infinity) return []
     return saveWitnessMemories(this.store, (k) => resolveQueryOptions({ k }, this.resolved))
   }
 
@@ -736,7 +740,9 @@ export class RelatedIndex {
     restoreSnapshot(index.store, snapshot)
     index.readyForQueries()
     index.readyQueryPath()
-    restoreWitnessMemories(index.store, snapshot.memories)
+    // Saved bounds hold for the scoring of the library that wrote them: another version starts
+    // with an empty memory (its first affectedBy searches again) rather than trust them.
+    if (snapshot.libraryVersion === LIBRARY_VERSION) restoreWitnessMemories(index.store, snapshot.memories)
     return index
   }
 

@@ -460,6 +460,14 @@ describe('format 3: the affectedBy witness memory', () => {
     ['a witness beyond the articles', (v, at) => v.setInt32(at.witnesses, 10_000, true)],
     ['a NaN bound', (v, at) => v.setFloat64(at.tau, NaN, true)],
     ['an infinite cosine', (v, at) => v.setFloat64(at.pair, Infinity, true)],
+    ['a bound above 1 (no score is)', (v, at) => {
+      for (let j = 0; j < 2; j++) v.setInt32(at.witnesses + 4 * j, j + 1, true)
+      v.setFloat64(at.tau, 1.5, true)
+    }],
+    ['a bound from one witness named twice', (v, at) => {
+      for (let j = 0; j < 2; j++) v.setInt32(at.witnesses + 4 * j, 1, true)
+      v.setFloat64(at.tau, 0.5, true)
+    }],
   ])('refuses a checksum-valid file with %s as SNAPSHOT_CORRUPT', (_name, edit) => {
     const { bytes, n, k } = withMemory()
     const at = sections(bytes, n, k)
@@ -471,10 +479,11 @@ describe('format 3: the affectedBy witness memory', () => {
     expect(codeOf(() => RelatedIndex.deserialize(bad))).toBe('SNAPSHOT_CORRUPT')
   })
 
-  it('refuses every truncation as SNAPSHOT_CORRUPT and a memory with no entry but a bound', () => {
+  it('refuses every truncation of the memory section (checksum made valid) and a memory with no entry but a bound', () => {
     const { bytes, n, k } = withMemory()
-    for (let length = bytes.length - 200; length < bytes.length; length++) {
-      expect(codeOf(() => RelatedIndex.deserialize(bytes.subarray(0, length)))).toBe('SNAPSHOT_CORRUPT')
+    const body = bytes.subarray(0, bytes.length - 4)
+    for (let length = body.length - 300; length < body.length; length++) {
+      expect(codeOf(() => RelatedIndex.deserialize(withChecksum(body.slice(0, length))))).toBe('SNAPSHOT_CORRUPT')
     }
     const at = sections(bytes, n, k)
     const boundWithoutEntry = edited(bytes, (view, body) => {
