@@ -121,76 +121,6 @@ describe('affectedBy', () => {
     run.mockRestore()
   })
 
-  it('stays exact over random sequences of adds, copies, removes and updates, several changes between calls (property)', () => {
-    const story = fc.record({
-      name: fc.constantFrom(...NEWS_NAMES),
-      words: fc.array(fc.constantFrom(...NEWS_WORDS, ...RARE_WORDS), { minLength: 1, maxLength: 10 }),
-      day: fc.option(fc.integer({ min: 1, max: 28 }), { nil: undefined }),
-      tag: fc.option(fc.constantFrom('Coffee', 'Oil'), { nil: undefined }),
-    })
-    type Story = { name: string; words: string[]; day: number | undefined; tag: string | undefined }
-    const op = fc.oneof(
-      fc.record({ kind: fc.constant('add' as const), story, pick: fc.nat() }),
-      fc.record({ kind: fc.constant('copy' as const), story, pick: fc.nat() }),
-      fc.record({ kind: fc.constant('remove' as const), story, pick: fc.nat() }),
-      fc.record({ kind: fc.constant('update' as const), story, pick: fc.nat() }),
-      // A save and load: the memory travels in the snapshot with bounds carried to the save.
-      fc.record({ kind: fc.constant('reload' as const), story, pick: fc.nat() }),
-    )
-    const settings: RelatedIndexOptions[] = [
-      {},
-      { weights: { entities: 0.5, tags: 0.5, time: 0.5 }, contextGate: 0.3, halfLifeDays: 10 },
-      { duplicateThreshold: 0.8 },
-      { weights: { time: 0 } },
-    ]
-    const toArticle = (id: string, s: Story): Article => ({
-      id,
-      title: `${s.name} ${s.words.slice(0, 2).join(' ')}`,
-      body: `${s.name} ${s.words.join(' ')}.`,
-      ...(s.day === undefined ? {} : { publishedAt: `2025-03-${String(s.day).padStart(2, '0')}T12:00:00Z` }),
-      ...(s.tag === undefined ? {} : { tags: [s.tag] }),
-    })
-    fc.assert(
-      fc.property(
-        fc.array(story, { minLength: 6, maxLength: 24 }),
-        fc.array(fc.array(op, { minLength: 1, maxLength: 3 }), { minLength: 1, maxLength: 8 }),
-        fc.integer({ min: 1, max: 3 }),
-        fc.integer({ min: 0, max: settings.length - 1 }),
-        (initial, rounds, k, setting) => {
-          let index = new RelatedIndex(settings[setting])
-          index.addAll(initial.map((s, i) => toArticle(`s${i}`, s)))
-          let fresh = 0
-          for (const changes of rounds) {
-            let target: string | undefined
-            for (const change of changes) {
-              const ids = index.ids()
-              const picked = ids.length > 0 ? (ids[change.pick % ids.length] as string) : undefined
-              if (change.kind === 'add' || (change.kind === 'copy' && picked === undefined)) {
-                target = `n${fresh++}`
-                index.add(toArticle(target, change.story))
-              } else if (change.kind === 'copy') {
-                target = `n${fresh++}`
-                index.add({ ...(index.get(picked as string) as Article), id: target })
-              } else if (change.kind === 'remove' && picked !== undefined && ids.length > 2) {
-                index.remove(picked)
-                if (target === picked) target = undefined
-              } else if (change.kind === 'update' && picked !== undefined) {
-                index.update(toArticle(picked, change.story))
-                target = picked
-              } else if (change.kind === 'reload') {
-                index = RelatedIndex.deserialize(index.serialize())
-              }
-            }
-            target ??= index.ids()[0]
-            if (target === undefined) continue
-            expect(index.affectedBy(target, { k }), `${target}, k = ${k}`).toEqual(bruteForce(index, target, k))
-          }
-        },
-      ),
-      { numRuns: 100, seed: 1515 },
-    )
-  })
-
   it('settles most neighbours from its memory once the first call has filled it', () => {
     const index = new RelatedIndex()
     const articles = archive(false)
@@ -398,9 +328,10 @@ describe('affectedBy after a snapshot load', () => {
     }
   })
 
-  it('stays exact over random sequences with saves, loads, primed batches and a second k between changes (property)', () => {
-    // A review found that the first call after a load marking nothing (its document frequencies
-    // unknown) passed every other test here; this sequence fails on it within 60 runs.
+  it('stays exact over random sequences of adds, copies, removes, updates, saves, loads, primed batches and a second k, several changes between calls (property)', () => {
+    // Switching off the drift bound, the marks, the drift carried into saved bounds, or the load's
+    // first call marking (its document frequencies unknown, which a review found the earlier
+    // sequences missed) each makes this fail.
     const story = fc.record({
       name: fc.constantFrom(...NEWS_NAMES),
       words: fc.array(fc.constantFrom(...NEWS_WORDS, ...RARE_WORDS), { minLength: 1, maxLength: 10 }),
