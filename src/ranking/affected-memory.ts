@@ -152,7 +152,7 @@ export class WitnessMemory {
   save(store: ArticleStore, q: ResolvedQueryOptions): SavedWitnessMemory | undefined {
     if (store.compactionCount !== this.compactions || store.revision !== this.revision) this.begin(store)
     const drift = this.driftBound(store, q)
-    const { k, call, epoch, changedAt, witnessSlots } = this
+    const { k, call, epoch, witnessSlots } = this
     const capacity = store.capacity
     const saved: SavedWitnessMemory = {
       k,
@@ -170,20 +170,27 @@ export class WitnessMemory {
       if (e < 0 || store.storedAt(x) === undefined) continue
       entries++
       saved.flags[x] = this.weak[x] === 1 ? 3 : 1
-      let intact = e > call - EPOCH_WINDOW && (this.tau[x] as number) > 0 && (changedAt[x] as number) <= e
       for (let i = x * k; i < x * k + k; i++) {
         const w = witnessSlots[i] as number
-        const live = w >= 0 && store.storedAt(w) !== undefined
-        saved.witnesses[i] = live ? w : -1
-        if (!live || (changedAt[w] as number) > e) intact = false
+        saved.witnesses[i] = w >= 0 && store.storedAt(w) !== undefined ? w : -1
       }
-      if (!intact) continue
+      // Only hints unless the bound carries (a removed witness changed since e: the begin above saw it).
+      let tau = this.tau[x] as number
+      if (drift === undefined || !(tau > 0) || !this.intact(x)) continue
+      let self = this.selfCosine[x] as number
+      let pair = this.pairCosine[x] as number
       // An entry of this very call needs no drift: the store has not changed since it began.
-      const bound = drift === undefined ? undefined : e === call ? { score: 1, text: 1 } : drift.at(e, this.marksSince(x, e))
-      if (bound === undefined || !(bound.score > 0 && bound.text > 0)) continue
-      saved.tau[x] = (this.tau[x] as number) * bound.score
-      saved.selfCosine[x] = e === call ? (this.selfCosine[x] as number) : cosineCeiling(this.selfCosine[x] as number, bound.text)
-      saved.pairCosine[x] = e === call ? (this.pairCosine[x] as number) : cosineCeiling(this.pairCosine[x] as number, bound.text)
+      if (e !== call) {
+        const bound = drift.at(e, this.marksSince(x, e))
+        tau *= bound.score
+        self = cosineCeiling(self, bound.text)
+        pair = cosineCeiling(pair, bound.text)
+      }
+      // A score factor above 0 implies a text factor above 0 (the score's is at most the text's).
+      if (!(tau > 0)) continue
+      saved.tau[x] = tau
+      saved.selfCosine[x] = self
+      saved.pairCosine[x] = pair
     }
     return entries > 0 ? saved : undefined
   }
@@ -212,7 +219,7 @@ export class WitnessMemory {
     const fields = [store.text, store.entities, store.tags]
     fields.forEach((field, i) => {
       const state = memory.fields[i] as FieldState
-      state.df = Int32Array.from({ length: field.vocabularySize }, (_, t) => field.documentFrequency(t))
+      state.df = documentFrequencies(field)
       state.size = field.size
       state.call = 1
     })
@@ -273,14 +280,21 @@ export class WitnessMemory {
    * drift bound), and the caller measures the cosines itself.
    */
   pairCosineNow(x: number, drift: DriftBound | undefined): number {
+    if (drift === undefined || !this.intact(x)) return NaN
     const e = this.epoch[x] as number
-    if (drift === undefined || e < 0 || e <= this.call - EPOCH_WINDOW || (this.changedAt[x] as number) > e) return NaN
+    return cosineCeiling(this.pairCosine[x] as number, drift.at(e, this.marksSince(x, e)).text)
+  }
+
+  /** Whether x's entry is inside the window, with x and all `k` of its witnesses unchanged since it was made. */
+  private intact(x: number): boolean {
+    const e = this.epoch[x] as number
+    if (e < 0 || e <= this.call - EPOCH_WINDOW || (this.changedAt[x] as number) > e) return false
     const { k, changedAt, witnessSlots } = this
     for (let i = x * k; i < x * k + k; i++) {
       const w = witnessSlots[i] as number
-      if (w < 0 || (changedAt[w] as number) > e) return NaN
+      if (w < 0 || (changedAt[w] as number) > e) return false
     }
-    return cosineCeiling(this.pairCosine[x] as number, drift.at(e, this.marksSince(x, e)).text)
+    return true
   }
 
   /** The highest mark level slot s received after call e (0: none). */
@@ -360,8 +374,7 @@ export class WitnessMemory {
     const vocabulary = field.vocabularySize
     const previous = state.df
     const first = state.call === 0
-    const df = new Int32Array(vocabulary)
-    for (let t = 0; t < vocabulary; t++) df[t] = field.documentFrequency(t)
+    const df = documentFrequencies(field)
     state.df = df
     state.size = n1
     state.call = this.call
@@ -447,6 +460,13 @@ const MARK_LEVELS = MARK_STEPS.length
 /** Entries per call in the running sums: three fields, each with the unmarked range and one per level. */
 const STRIDE = 3 * (MARK_LEVELS + 1)
 const EMPTY_SLOTS = new Int32Array(0)
+
+/** Every term's document frequency now, by term id. */
+function documentFrequencies(field: FieldIndex): Int32Array<ArrayBuffer> {
+  const df = new Int32Array(field.vocabularySize)
+  for (let t = 0; t < df.length; t++) df[t] = field.documentFrequency(t)
+  return df
+}
 
 /** One field's document frequencies and document count at the last call. */
 class FieldState {

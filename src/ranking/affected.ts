@@ -59,11 +59,11 @@ export function affectedSlots(
 ): number[] {
   const k = q.k
   const fold = q.foldDuplicates
+  if (!usesMemory(options, q)) return engine.neighbours(slot).filter((x) => listsSlot(store, engine, x, slot, q))
   const limits = foldLimits(options, q)
   const memory = witnessMemory(store, k, limits)
   memory.begin(store)
-  const verify = (x: number): boolean => listsSlot(store, engine, x, slot, q, memory, limits)
-  if (options.candidateTerms !== Infinity || q.diversity > 0) return engine.neighbours(slot).filter(verify)
+  const verify = (x: number): boolean => listsSlot(store, engine, x, slot, q, { memory, limits })
   const scorer = new PairScorer(store, options, q)
   const drift = memory.driftBound(store, q)
 
@@ -112,7 +112,7 @@ export function witnessRecorder(
   options: ResolvedIndexOptions,
   q: ResolvedQueryOptions,
 ): ((x: number, results: readonly RelatedResult[]) => void) | undefined {
-  if (options.candidateTerms !== Infinity || q.diversity > 0) return undefined
+  if (!usesMemory(options, q)) return undefined
   const limits = foldLimits(options, q)
   const memory = witnessMemory(store, q.k, limits)
   memory.begin(store)
@@ -120,6 +120,11 @@ export function witnessRecorder(
     const chosen = witnessesAmong(store, x, results, q.k, limits)
     memory.offer(x, chosen.slots, chosen.scores, chosen.self, chosen.pair)
   }
+}
+
+/** Whether the ranking is an exact top by score (no pruned candidates, no diversity), which witnesses need. */
+function usesMemory(options: ResolvedIndexOptions, q: ResolvedQueryOptions): boolean {
+  return options.candidateTerms === Infinity && !(q.diversity > 0)
 }
 
 /** Witnesses must be pairwise below `apart` in text cosine to count separately, and below `copyLimit` against X. */
@@ -373,13 +378,14 @@ function listsSlot(
   x: number,
   slot: number,
   q: ResolvedQueryOptions,
-  memory: WitnessMemory,
-  limits: FoldLimits,
+  remember?: { memory: WitnessMemory; limits: FoldLimits },
 ): boolean {
   const id = store.idAt(slot) as string
   const profile = engine.profileOf(x)
   const results = engine.run(profile, q)
   const listed = results.some((r) => r.id === id || r.reasons.duplicates.includes(id))
+  if (remember === undefined) return listed
+  const { memory, limits } = remember
   let chosen = witnessesAmong(store, x, results, q.k, limits)
   if (chosen.slots.length < q.k && results.length >= q.k) chosen = witnessesAmong(store, x, engine.run(profile, { ...q, k: q.k * WIDEN_FOR_WITNESSES }), q.k, limits)
   memory.offer(x, chosen.slots, chosen.scores, chosen.self, chosen.pair)

@@ -684,12 +684,8 @@ export class RelatedIndex {
     writeSnapshotTo(this.store, this.snapshotOptions(), LIBRARY_VERSION, sink, partBytes, this.savedMemories())
   }
 
-  /**
-   * `affectedBy`'s witness memories, so that its first call after a load costs what a later call
-   * does. None with a finite `candidateTerms`: affectedBy then queries every neighbour and reads no memory.
-   */
+  /** `affectedBy`'s witness memories, so that its first call after a load costs what a later call does. */
   private savedMemories(): SavedWitnessMemory[] {
-    if (this.resolved.candidateTerms !== Infinity) return []
     return saveWitnessMemories(this.store, (k) => resolveQueryOptions({ k }, this.resolved))
   }
 
