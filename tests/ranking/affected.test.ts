@@ -84,6 +84,25 @@ function quickSearched(index: RelatedIndex, run: () => void): string[] {
   }
 }
 
+/**
+ * Adds each article to both indexes and calls affectedBy (k = 3) on both, checking `remembering`'s
+ * answer against brute force; returns how many quick searches each made for articles in `known`.
+ */
+async function addBoth(remembering: RelatedIndex, plain: RelatedIndex, articles: readonly Article[], known: ReadonlySet<string>): Promise<[number, number]> {
+  let quickRemembering = 0
+  let quickPlain = 0
+  for (const article of articles) {
+    remembering.add(article)
+    plain.add(article)
+    let got: string[] = []
+    quickRemembering += quickSearched(remembering, () => (got = remembering.affectedBy(article.id, { k: 3 }))).filter((id) => known.has(id)).length
+    quickPlain += quickSearched(plain, () => plain.affectedBy(article.id, { k: 3 })).filter((id) => known.has(id)).length
+    expect(got, article.id).toEqual(bruteForce(remembering, article.id, 3))
+    await yieldToEventLoop()
+  }
+  return [quickRemembering, quickPlain]
+}
+
 describe('affectedBy', () => {
   for (const [name, options, embeddings] of SETTINGS) {
     it(`equals brute force with ${name}`, async () => {
@@ -203,17 +222,7 @@ describe('affectedBy primed by a batch (primeAffectedBy)', () => {
       expect([...primed.relatedAll({ k: 3, primeAffectedBy: true })]).toEqual([...plain.relatedAll({ k: 3 })])
       // Articles stored before the batch; an article added since has no list yet.
       const before = new Set(primed.ids())
-      let quickPrimed = 0
-      let quickPlain = 0
-      for (const article of arrivals()) {
-        primed.add(article)
-        plain.add(article)
-        let got: string[] = []
-        quickPrimed += quickSearched(primed, () => (got = primed.affectedBy(article.id, { k: 3 }))).filter((id) => before.has(id)).length
-        quickPlain += quickSearched(plain, () => plain.affectedBy(article.id, { k: 3 })).filter((id) => before.has(id)).length
-        expect(got, article.id).toEqual(bruteForce(primed, article.id, 3))
-        await yieldToEventLoop()
-      }
+      const [quickPrimed, quickPlain] = await addBoth(primed, plain, arrivals(), before)
       expect(quickPrimed).toBe(0)
       // Pruned candidates query every neighbour and keep no memory to prime.
       if (options.candidateTerms === undefined) expect(quickPlain).toBeGreaterThan(0)
@@ -247,19 +256,9 @@ describe('affectedBy after a snapshot load', () => {
       const bytes = original.serialize()
       const loaded = RelatedIndex.deserialize(bytes)
       const plain = RelatedIndex.deserialize(withoutMemory(original))
-      let quickLoaded = 0
-      let quickPlain = 0
-      for (const article of rest) {
-        const input = embeddings ? { ...article, embedding: Float32Array.from({ length: 8 }, (_, d) => 0.5 + d / 10) } : article
-        loaded.add(input)
-        plain.add(input)
-        let got: string[] = []
-        // Articles the batch listed have an entry; those added since have none yet.
-        quickLoaded += quickSearched(loaded, () => (got = loaded.affectedBy(article.id, { k: 3 }))).filter((id) => listed.has(id)).length
-        quickPlain += quickSearched(plain, () => plain.affectedBy(article.id, { k: 3 })).filter((id) => listed.has(id)).length
-        expect(got, article.id).toEqual(bruteForce(loaded, article.id, 3))
-        await yieldToEventLoop()
-      }
+      const input = rest.map((a) => (embeddings ? { ...a, embedding: Float32Array.from({ length: 8 }, (_, d) => 0.5 + d / 10) } : a))
+      // Articles the batch listed have an entry; those added since have none yet.
+      const [quickLoaded, quickPlain] = await addBoth(loaded, plain, input, listed)
       expect(quickLoaded).toBe(0)
       if (options.candidateTerms === undefined) expect(quickPlain).toBeGreaterThan(0)
     })
